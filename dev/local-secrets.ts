@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { SignJWT, base64url } from 'jose'
+
+/**
+ * Every secret the local stack needs, random per machine (kept, mode 0600, in the git-ignored
+ * state directory so a restart keeps sessions and data valid) or per test run (never written).
+ */
+export type LocalSecrets = {
+  /** Supabase project JWT secret (HS256) and the anon / service-role keys signed with it. */
+  supabaseJwtSecret: string
+  supabaseAnonKey: string
+  supabaseServiceRoleKey: string
+  /** Clerk stand-in Backend API key and Svix webhook signing secret. */
+  clerkSecretKey: string
+  clerkWebhookSecret: string
+}
+
+/** Supabase's legacy API keys: HS256 JWTs whose `role` claim PostgREST switches to. */
+function signApiKey(role: 'anon' | 'service_role', jwtSecret: string): Promise<string> {
+  return new SignJWT({ role, iss: 'supabase-local', ref: 'sellersync' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt()
+    .setExpirationTime('10y')
+    .sign(base64url.decode(jwtSecret))
+}
+
+async function createSecrets(): Promise<LocalSecrets> {
+  const supabaseJwtSecret = randomBytes(32).toString('base64url')
+  return {
+    supabaseJwtSecret,
+    supabaseAnonKey: await signApiKey('anon', supabaseJwtSecret),
+    supabaseServiceRoleKey: await signApiKey('service_role', supabaseJwtSecret),
+    clerkSecretKey: `sk_test_${randomBytes(24).toString('base64url')}`,
+    clerkWebhookSecret: `whsec_${randomBytes(24).toString('base64')}`,
+  }
+}
+
+export async function loadOrCreateLocalSecrets(stateDir: string | null): Promise<LocalSecrets> {
+  const file = stateDir && join(stateDir, 'local-secrets.json')
+  if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets
+  const secrets = await createSecrets()
+  if (file) {
+    mkdirSync(stateDir!, { recursive: true })
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 })
+  }
+  return secrets
+}
+
+/** The project JWT secret as a JWK, so PostgREST holds it in one JWKS beside Clerk's public keys. */
+export function jwtSecretAsJwk(jwtSecret: string) {
+  return { kty: 'oct', k: jwtSecret, alg: 'HS256' }
+}

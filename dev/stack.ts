@@ -1,0 +1,95 @@
+// `npm run dev`: the whole product on this machine. Starts the local stack (Postgres, PostgREST behind a
+// Supabase-style gateway, the Clerk stand-in), writes .dev.vars if absent, runs the Worker with
+// `wrangler dev`, and prints the URL once /api/health says the database is reachable.
+// Ctrl-C stops every process it started.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { databaseChoiceFromEnv } from './db/database.ts'
+import { ensureDevVars } from './dev-vars.ts'
+import { startLocalStack, type LocalStack } from './local-stack.ts'
+import { startProcess, waitUntil, type ManagedProcess } from './process.ts'
+import { claimSingleInstance } from './single-instance.ts'
+import { workerBindings } from './worker-bindings.ts'
+
+const root = new URL('../', import.meta.url).pathname
+const stateDir = join(root, '.sellersync')
+const port = Number(process.env.SELLERSYNC_PORT ?? 8787)
+const appUrl = `http://localhost:${port}`
+const started = Date.now()
+const say = (message: string) => console.log(`[sellersync] ${message}`)
+
+/** wrangler needs the assets directory; until the dashboard is built, serve a page that says so. */
+function ensureAssets() {
+  const out = join(root, 'web/out')
+  if (existsSync(join(out, 'index.html'))) return
+  mkdirSync(out, { recursive: true })
+  writeFileSync(
+    join(out, 'index.html'),
+    '<!doctype html><meta charset="utf-8"><title>sellersync</title><p>The dashboard is not built yet. The API is at <a href="/api/health">/api/health</a>.</p>\n',
+  )
+}
+
+let release: (() => void) | undefined
+let stack: LocalStack | undefined
+let worker: ManagedProcess | undefined
+let stopping = false
+
+async function shutdown(code: number) {
+  if (stopping) return
+  stopping = true
+  say('stopping…')
+  await worker?.stop()
+  await stack?.stop()
+  release?.()
+  process.exit(code)
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0))
+
+try {
+  release = claimSingleInstance(join(stateDir, 'dev.pid'))
+  stack = await startLocalStack({
+    database: databaseChoiceFromEnv(),
+    stateDir,
+    ports: {
+      supabase: Number(process.env.SELLERSYNC_SUPABASE_PORT ?? 54321),
+      database: Number(process.env.SELLERSYNC_DB_PORT ?? 54322),
+      clerk: Number(process.env.SELLERSYNC_CLERK_PORT ?? 54323),
+    },
+    authorizedParty: appUrl,
+    clerkWebhookUrl: `http://127.0.0.1:${port}/api/webhooks/clerk`,
+    seed: true,
+    log: say,
+  })
+
+  const devVars = ensureDevVars(join(root, '.dev.vars'), workerBindings(stack, { authorizedParty: appUrl }))
+  if (devVars.written) say('wrote .dev.vars for the local stack')
+  if (devVars.stale.length) say(`warning: .dev.vars disagrees with the local stack on ${devVars.stale.join(', ')}; delete it to regenerate`)
+
+  ensureAssets()
+  worker = startProcess(
+    'wrangler',
+    join(root, 'node_modules/.bin/wrangler'),
+    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    {
+      cwd: root,
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+      onLine: (line) => line.trim() && console.log(`[worker] ${line}`),
+    },
+  )
+  void worker.exited.then((code) => {
+    if (!stopping) {
+      say(`wrangler dev exited (${code}); stopping the stack`)
+      void shutdown(1)
+    }
+  })
+  await waitUntil('the Worker (wrangler dev)', async () => (await fetch(`http://127.0.0.1:${port}/api/health`)).ok, {
+    timeoutMs: 120_000,
+    process: worker,
+  })
+  say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${appUrl}  (API health: ${appUrl}/api/health)`)
+  say('press Ctrl-C to stop')
+} catch (error) {
+  console.error(`[sellersync] ${(error as Error).message}`)
+  await shutdown(1)
+}
