@@ -33,7 +33,7 @@ export async function startGateway({
     if (typeof apikey !== 'string' || !validKeys.has(apikey)) return reject(res, 401, 'Invalid API key', 'Double check your Supabase `anon` or `service_role` API key.')
 
     url.searchParams.delete('apikey')
-    const headers = { ...req.headers, host: upstream.host }
+    const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: upstream.host }
     delete headers.apikey
     if (!headers.authorization) headers.authorization = `Bearer ${apikey}`
     const path = (url.pathname.slice('/rest/v1'.length) || '/') + url.search

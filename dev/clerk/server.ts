@@ -1,0 +1,121 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { JWK } from 'jose'
+import { ClerkInstance, type MintSessionTokenOptions } from './clerk-instance.ts'
+import { createRequestHandler } from './http-api.ts'
+import type { ClerkSession } from './sessions.ts'
+import { loadOrCreateSigningKey } from './signing-key.ts'
+import type { ClerkUser, CreateUserParams, DeletedClerkUser, UpdateUserParams, UserListQuery } from './users.ts'
+import { type WebhookDeliveryAttempt, WebhookSender, type WebhookTarget } from './webhooks.ts'
+
+export type { ClerkSession } from './sessions.ts'
+export type { ClerkUser, CreateUserParams, DeletedClerkUser, UpdateUserParams, UserListQuery } from './users.ts'
+export type { ClerkEvent, WebhookDeliveryAttempt, WebhookTarget } from './webhooks.ts'
+export type { SessionTokenClaims } from './session-token.ts'
+export type { MintSessionTokenOptions } from './clerk-instance.ts'
+
+export type ClerkStandInOptions = {
+  /** 0 or omitted: any free port. Always bound to 127.0.0.1. */
+  port?: number
+  /** Where the signing key persists (`.sellersync/`); null: a fresh key per start (tests). */
+  keyDir: string | null
+  /** The Backend API key callers must present, like `sk_test_…`. */
+  secretKey: string
+  /** The dashboard origin, put into tokens as `azp`. */
+  authorizedParty: string
+  /** Where to deliver `user.*` events; can be set later with `setWebhook`. */
+  webhook?: WebhookTarget
+  /** Session token lifetime; Clerk's default is 60 s. */
+  sessionTokenLifetimeSeconds?: number
+  /** Receives one line per failed webhook attempt; silent by default. */
+  log?: (message: string) => void
+}
+
+export type ClerkStandIn = {
+  /** Base URL of both APIs, e.g. `http://127.0.0.1:41234` (Backend API under `/v1`). */
+  url: string
+  /** `iss` of session tokens: the URL, without a trailing slash, as a Frontend API URL is. */
+  issuer: string
+  jwks: { keys: JWK[] }
+  /** SPKI PEM of the signing key: `CLERK_JWT_KEY` / `jwtKey`. */
+  publicKeyPem: string
+  /** `pk_test_…` encoding this stand-in's host, as Clerk's publishable keys encode the Frontend API host. */
+  publishableKey: string
+  /** The instance id (`ins_…`): the JWKS `kid` and webhooks' `instance_id`. */
+  instanceId: string
+  createUser(params: CreateUserParams): Promise<ClerkUser>
+  updateUser(userId: string, params: UpdateUserParams): Promise<ClerkUser>
+  deleteUser(userId: string): Promise<DeletedClerkUser>
+  getUser(userId: string): ClerkUser
+  listUsers(query?: UserListQuery): ClerkUser[]
+  createSession(userId: string): ClerkSession
+  revokeSession(sessionId: string): ClerkSession
+  mintSessionToken(sessionId: string, options?: MintSessionTokenOptions): Promise<string>
+  /** Every webhook delivery attempt so far, oldest first. */
+  deliveries(): WebhookDeliveryAttempt[]
+  setWebhook(webhook: WebhookTarget | undefined): void
+  stop(): Promise<void>
+}
+
+/** Starts the Clerk stand-in on 127.0.0.1. Resolves once it accepts connections. */
+export async function startClerkStandIn(options: ClerkStandInOptions): Promise<ClerkStandIn> {
+  const signingKey = await loadOrCreateSigningKey(options.keyDir)
+  const jwks = { keys: [signingKey.publicJwk] }
+  const webhooks = new WebhookSender(signingKey.kid, options.log)
+  webhooks.setTarget(options.webhook)
+
+  // The issuer is the listening URL, known only once the port is bound; requests need it, so the
+  // handler is attached after listen (nothing can connect before the URL is handed out).
+  const server = createServer()
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const { port } = server.address() as AddressInfo
+  const host = `127.0.0.1:${port}`
+  const url = `http://${host}`
+
+  const instance = new ClerkInstance({
+    signingKey,
+    issuer: url,
+    authorizedParty: options.authorizedParty,
+    sessionTokenLifetimeSeconds: options.sessionTokenLifetimeSeconds ?? 60,
+    webhooks,
+  })
+  server.on(
+    'request',
+    createRequestHandler({ instance, jwks, secretKey: options.secretKey, deliveries: () => webhooks.attempts() }),
+  )
+
+  let stopped: Promise<void> | undefined
+  return {
+    url,
+    issuer: url,
+    jwks,
+    publicKeyPem: signingKey.publicKeyPem,
+    publishableKey: `pk_test_${Buffer.from(`${host}$`).toString('base64').replace(/=+$/, '')}`,
+    instanceId: signingKey.kid,
+    createUser: (params) => instance.createUser(params),
+    updateUser: (userId, params) => instance.updateUser(userId, params),
+    deleteUser: (userId) => instance.deleteUser(userId),
+    getUser: (userId) => instance.getUser(userId),
+    listUsers: (query) => instance.listUsers(query),
+    createSession: (userId) => instance.createSession(userId),
+    revokeSession: (sessionId) => instance.revokeSession(sessionId),
+    mintSessionToken: (sessionId, mintOptions) => instance.mintSessionToken(sessionId, mintOptions),
+    deliveries: () => webhooks.attempts(),
+    setWebhook: (webhook) => webhooks.setTarget(webhook),
+    stop() {
+      stopped ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+        server.closeAllConnections() // keep-alive clients would otherwise hold close() open
+        await webhooks.close()
+        await closed
+      })()
+      return stopped
+    },
+  }
+}
