@@ -1,0 +1,329 @@
+// Row-level security and grants through the real PostgREST, behind the Supabase-style gateway, with
+// supabase-js and real (stand-in) Clerk session tokens: what the Worker and the dashboard will see.
+// dev/test/global-setup.ts starts the stack and applies the schema; the database is shared by every
+// suite of the run, so everything here is created with fresh ids and only ever filtered by them.
+import { createHash, randomBytes } from 'node:crypto'
+import { type SupabaseClient, createClient } from '@supabase/supabase-js'
+import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { type ClerkSession, createClerkSession } from './clerk-session.ts'
+
+const supabaseUrl = inject('supabaseUrl')
+const clientOptions = { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } }
+
+const service = createClient(supabaseUrl, inject('supabaseServiceRoleKey'), clientOptions)
+const anon = createClient(supabaseUrl, inject('supabaseAnonKey'), clientOptions)
+
+/** The client the Worker builds per request: anon key + the caller's Clerk session token. */
+function clientFor(session: ClerkSession): SupabaseClient {
+  return createClient(supabaseUrl, inject('supabaseAnonKey'), { accessToken: () => session.getToken() })
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
+const unique = (prefix: string) => `${prefix}-${randomBytes(6).toString('hex')}`
+
+/** The Clerk webhook's upsert, through the rpc. */
+async function syncUser(session: ClerkSession): Promise<void> {
+  const { user } = session
+  const { data, error } = await service.rpc('sync_clerk_user', {
+    p_id: user.id,
+    p_email: user.email_addresses[0]?.email_address ?? null,
+    p_first_name: user.first_name,
+    p_last_name: user.last_name,
+    p_image_url: user.image_url,
+    p_clerk_updated_at: user.updated_at,
+  })
+  expect(error).toBeNull()
+  expect(data).toBe(true)
+}
+
+type Account = { id: string; user_id: string; display_name: string | null; is_default: boolean; status: string }
+
+/** The OAuth callback's save, through the rpc. */
+async function connectAccount(userId: string, displayName: string): Promise<Account> {
+  const { data, error } = await service.rpc('save_connected_account', {
+    p_user_id: userId,
+    p_provider: 'sp_api',
+    p_region: 'na',
+    p_external_id: unique('A1SELLER'),
+    p_marketplaces: ['ATVPDKIKX0DER'],
+    p_display_name: displayName,
+    p_refresh_token: 'gAAAAA-refresh-ciphertext',
+    p_access_token: 'gAAAAA-access-ciphertext',
+    p_access_token_expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+    p_fernet_key_id: 'k1',
+  })
+  expect(error).toBeNull()
+  return data as Account
+}
+
+async function accountAsService(id: string): Promise<Account | null> {
+  const { data, error } = await service.from('user_accounts').select('*').eq('id', id).maybeSingle()
+  expect(error).toBeNull()
+  return data as Account | null
+}
+
+let alice: ClerkSession
+let bob: ClerkSession
+let asAlice: SupabaseClient
+let asBob: SupabaseClient
+let alicesMain: Account
+let alicesSecond: Account
+let bobsAccount: Account
+
+beforeAll(async () => {
+  ;[alice, bob] = await Promise.all([
+    createClerkSession(inject('clerkUrl'), inject('clerkSecretKey'), { firstName: 'Alice' }),
+    createClerkSession(inject('clerkUrl'), inject('clerkSecretKey'), { firstName: 'Bob' }),
+  ])
+  await syncUser(alice)
+  await syncUser(bob)
+  asAlice = clientFor(alice)
+  asBob = clientFor(bob)
+  alicesMain = await connectAccount(alice.user.id, 'Alice US')
+  alicesSecond = await connectAccount(alice.user.id, 'Alice EU')
+  bobsAccount = await connectAccount(bob.user.id, 'Bob US')
+}, 30_000)
+
+describe('a user with a Clerk session token', () => {
+  it('sees only their own user row', async () => {
+    const { data, error } = await asAlice.from('users').select('id, first_name')
+    expect(error).toBeNull()
+    expect(data).toEqual([{ id: alice.user.id, first_name: 'Alice' }])
+  })
+
+  it('sees only their own accounts; their first one is the default', async () => {
+    const { data, error } = await asAlice.from('user_accounts').select('id, user_id, is_default').order('created_at')
+    expect(error).toBeNull()
+    expect(data).toEqual([
+      { id: alicesMain.id, user_id: alice.user.id, is_default: true },
+      { id: alicesSecond.id, user_id: alice.user.id, is_default: false },
+    ])
+  })
+
+  it('sees only their own account events', async () => {
+    const { data, error } = await asAlice.from('account_events').select('user_id, account_id, kind')
+    expect(error).toBeNull()
+    expect(data).toHaveLength(2)
+    for (const event of data!) expect(event).toMatchObject({ user_id: alice.user.id, kind: 'connected' })
+  })
+
+  it('can rename their own account and their own name', async () => {
+    const renamed = await asAlice
+      .from('user_accounts')
+      .update({ display_name: 'Alice US (main)' })
+      .eq('id', alicesMain.id)
+      .select('display_name')
+      .single()
+    expect(renamed.error).toBeNull()
+    expect(renamed.data).toEqual({ display_name: 'Alice US (main)' })
+
+    const named = await asAlice.from('users').update({ last_name: 'Anders' }).eq('id', alice.user.id).select('last_name')
+    expect(named.error).toBeNull()
+    expect(named.data).toEqual([{ last_name: 'Anders' }])
+  })
+
+  it("cannot read, update or delete another user's account", async () => {
+    const read = await asBob.from('user_accounts').select('id').eq('id', alicesMain.id)
+    expect(read).toMatchObject({ error: null, data: [] })
+
+    const updated = await asBob.from('user_accounts').update({ display_name: 'mine now' }).eq('id', alicesSecond.id).select('id')
+    expect(updated).toMatchObject({ error: null, data: [] })
+
+    const deleted = await asBob.from('user_accounts').delete().eq('id', alicesSecond.id).select('id')
+    expect(deleted).toMatchObject({ error: null, data: [] })
+
+    expect(await accountAsService(alicesSecond.id)).toMatchObject({ user_id: alice.user.id, display_name: 'Alice EU' })
+  })
+
+  it("cannot read another user's row or events", async () => {
+    const users = await asBob.from('users').select('id').eq('id', alice.user.id)
+    expect(users).toMatchObject({ error: null, data: [] })
+    const events = await asBob.from('account_events').select('id').eq('user_id', alice.user.id)
+    expect(events).toMatchObject({ error: null, data: [] })
+  })
+
+  it('inserts accounts for themselves only (user_id defaults to the token subject)', async () => {
+    const own = await asBob
+      .from('user_accounts')
+      .insert({ provider: 'ads', region: 'eu', external_id: unique('PROFILE') })
+      .select('user_id, status')
+      .single()
+    expect(own.error).toBeNull()
+    expect(own.data).toEqual({ user_id: bob.user.id, status: 'active' })
+
+    const forAlice = await asBob
+      .from('user_accounts')
+      .insert({ user_id: alice.user.id, provider: 'ads', region: 'eu', external_id: unique('PROFILE') })
+    expect(forAlice.error?.code).toBe('42501') // new row violates row-level security policy
+  })
+
+  it('cannot write the columns the service owns', async () => {
+    const status = await asAlice.from('user_accounts').update({ status: 'active' }).eq('id', alicesSecond.id)
+    expect(status.error?.code).toBe('42501')
+    const moved = await asAlice.from('user_accounts').update({ user_id: bob.user.id }).eq('id', alicesSecond.id)
+    expect(moved.error?.code).toBe('42501')
+    const email = await asAlice.from('users').update({ email: 'x@evil.test' }).eq('id', alice.user.id)
+    expect(email.error?.code).toBe('42501')
+    const insertedStatus = await asAlice
+      .from('user_accounts')
+      .insert({ provider: 'ads', region: 'na', external_id: unique('PROFILE'), status: 'reauth_required' })
+    expect(insertedStatus.error?.code).toBe('42501')
+    expect(await accountAsService(alicesSecond.id)).toMatchObject({ user_id: alice.user.id, status: 'active' })
+  })
+
+  it('cannot create users, delete their user row, or write events', async () => {
+    const created = await asAlice.from('users').insert({ id: unique('user'), clerk_updated_at: 1 })
+    expect(created.error?.code).toBe('42501')
+    const deleted = await asAlice.from('users').delete().eq('id', alice.user.id)
+    expect(deleted.error?.code).toBe('42501')
+    const event = await asAlice.from('account_events').insert({ user_id: alice.user.id, kind: 'synced' })
+    expect(event.error?.code).toBe('42501')
+  })
+
+  it.each([
+    ['account_credentials', 'created_at'],
+    ['oauth_states', 'created_at'],
+    ['webhook_events', 'received_at'],
+  ])('can neither read nor write %s', async (table, column) => {
+    const row: Record<string, unknown> = { [column]: new Date().toISOString() }
+    const read = await asAlice.from(table).select('*')
+    expect(read.error?.code).toBe('42501')
+    const inserted = await asAlice.from(table).insert(row)
+    expect(inserted.error?.code).toBe('42501')
+    const updated = await asAlice.from(table).update(row).not(column, 'is', null)
+    expect(updated.error?.code).toBe('42501')
+    const deleted = await asAlice.from(table).delete().not(column, 'is', null)
+    expect(deleted.error?.code).toBe('42501')
+  })
+
+  it('cannot call the service-role functions', async () => {
+    const sync = await asAlice.rpc('sync_clerk_user', {
+      p_id: alice.user.id,
+      p_email: 'x@evil.test',
+      p_first_name: null,
+      p_last_name: null,
+      p_image_url: null,
+      p_clerk_updated_at: Date.now() + 1_000_000,
+    })
+    expect(sync.error?.code).toBe('42501')
+    const consume = await asAlice.rpc('consume_oauth_state', { p_state_hash: sha256('x'), p_nonce_hash: sha256('y') })
+    expect(consume.error?.code).toBe('42501')
+    const claim = await asAlice.rpc('claim_due_refreshes', { p_lease_owner: 'me' })
+    expect(claim.error?.code).toBe('42501')
+  })
+
+  it('moves their default with set_default_account, keeping one default', async () => {
+    const { data, error } = await asAlice.rpc('set_default_account', { p_account_id: alicesSecond.id })
+    expect(error).toBeNull()
+    expect(data).toMatchObject({ id: alicesSecond.id, is_default: true })
+    const defaults = await service.from('user_accounts').select('id').eq('user_id', alice.user.id).eq('is_default', true)
+    expect(defaults.data).toEqual([{ id: alicesSecond.id }])
+
+    // A second default by a direct update is refused by the database itself.
+    const second = await asAlice.from('user_accounts').update({ is_default: true }).eq('id', alicesMain.id)
+    expect(second.error?.code).toBe('23505')
+  })
+
+  it("cannot make another user's account their default", async () => {
+    const { error } = await asBob.rpc('set_default_account', { p_account_id: alicesMain.id })
+    expect(error?.code).toBe('PT404')
+    expect(await accountAsService(alicesMain.id)).toMatchObject({ user_id: alice.user.id })
+  })
+})
+
+describe('anon (no session token)', () => {
+  it.each(['users', 'user_accounts', 'account_events', 'account_credentials', 'oauth_states', 'webhook_events'])(
+    'sees nothing in %s',
+    async (table) => {
+      const { data, error } = await anon.from(table).select('*')
+      // Revoked from anon entirely: a permission error, never rows.
+      expect(error?.code).toBe('42501')
+      expect(data).toBeNull()
+    },
+  )
+
+  it('cannot call any function', async () => {
+    const { error } = await anon.rpc('set_default_account', { p_account_id: alicesMain.id })
+    expect(error?.code).toBe('42501')
+  })
+})
+
+describe('the service role', () => {
+  it('applies a newer Clerk event and ignores an older one', async () => {
+    const args = (firstName: string, updatedAt: number) => ({
+      p_id: bob.user.id,
+      p_email: bob.user.email_addresses[0]!.email_address,
+      p_first_name: firstName,
+      p_last_name: null,
+      p_image_url: null,
+      p_clerk_updated_at: updatedAt,
+    })
+    const newer = await service.rpc('sync_clerk_user', args('Robert', bob.user.updated_at + 1_000))
+    expect(newer).toMatchObject({ error: null, data: true })
+    const older = await service.rpc('sync_clerk_user', args('Bobby', bob.user.updated_at + 500))
+    expect(older).toMatchObject({ error: null, data: false })
+    const { data } = await asBob.from('users').select('first_name').single()
+    expect(data).toEqual({ first_name: 'Robert' })
+  })
+
+  it('reads and updates credentials (the refresh job)', async () => {
+    const expiresAt = new Date(Date.now() + 2 * 3_600_000)
+    const { data, error } = await service
+      .from('account_credentials')
+      .update({ access_token: 'gAAAAA-new-access', access_token_expires_at: expiresAt.toISOString(), lease_owner: null })
+      .eq('account_id', bobsAccount.id)
+      .select('access_token, next_refresh_at, refresh_attempts')
+      .single()
+    expect(error).toBeNull()
+    expect(data!.access_token).toBe('gAAAAA-new-access')
+    expect(new Date(data!.next_refresh_at as string).getTime()).toBe(expiresAt.getTime() - 5 * 60_000)
+  })
+
+  it('stores a connect attempt and consumes it exactly once', async () => {
+    const stateHash = sha256(unique('state'))
+    const nonceHash = sha256(unique('nonce'))
+    const inserted = await service
+      .from('oauth_states')
+      .insert({ state_hash: stateHash, user_id: alice.user.id, provider: 'ads', region: 'fe', nonce_hash: nonceHash })
+    expect(inserted.error).toBeNull()
+
+    const wrongNonce = await service.rpc('consume_oauth_state', { p_state_hash: stateHash, p_nonce_hash: sha256('other') })
+    expect(wrongNonce).toMatchObject({ error: null, data: [] })
+    const first = await service.rpc('consume_oauth_state', { p_state_hash: stateHash, p_nonce_hash: nonceHash })
+    expect(first.error).toBeNull()
+    expect(first.data).toMatchObject([{ state_hash: stateHash, user_id: alice.user.id, provider: 'ads', region: 'fe' }])
+    const again = await service.rpc('consume_oauth_state', { p_state_hash: stateHash, p_nonce_hash: nonceHash })
+    expect(again).toMatchObject({ error: null, data: [] })
+  })
+
+  it('records webhook deliveries idempotently and writes events', async () => {
+    const svixId = unique('msg')
+    expect((await service.from('webhook_events').insert({ svix_id: svixId, type: 'user.updated' })).error).toBeNull()
+    const duplicate = await service.from('webhook_events').insert({ svix_id: svixId, type: 'user.updated' })
+    expect(duplicate.error?.code).toBe('23505')
+
+    const event = await service
+      .from('account_events')
+      .insert({ account_id: bobsAccount.id, user_id: bob.user.id, kind: 'refreshed', detail: { expires_in: 3600 } })
+    expect(event.error).toBeNull()
+    const { data } = await asBob.from('account_events').select('kind').eq('kind', 'refreshed')
+    expect(data).toEqual([{ kind: 'refreshed' }])
+  })
+
+  it('deleting a user (user.deleted) removes their accounts and credentials', async () => {
+    const carol = await createClerkSession(inject('clerkUrl'), inject('clerkSecretKey'), { firstName: 'Carol' })
+    await syncUser(carol)
+    const account = await connectAccount(carol.user.id, 'Carol US')
+    const credentials = await service.from('account_credentials').select('account_id').eq('account_id', account.id)
+    expect(credentials.data).toHaveLength(1)
+
+    const deleted = await service.from('users').delete().eq('id', carol.user.id)
+    expect(deleted.error).toBeNull()
+    expect(await accountAsService(account.id)).toBeNull()
+    const left = await service.from('account_credentials').select('account_id').eq('account_id', account.id)
+    expect(left).toMatchObject({ error: null, data: [] })
+    // And Carol's token now reaches nothing.
+    const { data } = await clientFor(carol).from('user_accounts').select('id')
+    expect(data).toEqual([])
+  })
+})
