@@ -62,7 +62,7 @@ try {
     log: say,
   })
 
-  const devVars = ensureDevVars(join(root, '.dev.vars'), workerBindings(stack, { authorizedParty: appUrl }))
+  const devVars = ensureDevVars(join(root, '.dev.vars'), workerBindings(stack, { authorizedParties: [appUrl, `http://127.0.0.1:${port}`] }))
   if (devVars.written) say('wrote .dev.vars for the local stack')
   if (devVars.stale.length) say(`warning: .dev.vars disagrees with the local stack on ${devVars.stale.join(', ')}; delete it to regenerate`)
 

@@ -1,10 +1,13 @@
 import type { LocalStack } from './local-stack.ts'
 
 /** The Worker's vars and secrets for a local stack: what `npm run dev` writes to .dev.vars and tests bind. */
-export function workerBindings(stack: LocalStack, { authorizedParty }: { authorizedParty: string }): Record<string, string> {
+export function workerBindings(stack: LocalStack, { authorizedParties }: { authorizedParties: string[] }): Record<string, string> {
   return {
     SUPABASE_URL: stack.supabaseUrl,
     SUPABASE_ANON_KEY: stack.secrets.supabaseAnonKey,
     SUPABASE_SERVICE_ROLE_KEY: stack.secrets.supabaseServiceRoleKey,
+    CLERK_JWT_KEY: stack.clerk.publicKeyPem,
+    CLERK_AUTHORIZED_PARTIES: authorizedParties.join(','),
+    CLERK_WEBHOOK_SECRET: stack.secrets.clerkWebhookSecret,
   }
 }

@@ -1,22 +1,69 @@
-import { Hono } from 'hono'
-import type { AppEnv } from './app-env.ts'
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import { requestId } from 'hono/request-id'
+import { secureHeaders } from 'hono/secure-headers'
+import type { AppEnv, SessionEnv } from './app-env.ts'
+import { DatabaseError } from './db/supabase.ts'
 import { ConfigError } from './env.ts'
-import { errorResponse } from './errors.ts'
+import { errorResponse, validationHook } from './errors.ts'
+import { requestLog } from './middleware/request-log.ts'
+import { requireSession } from './middleware/require-session.ts'
+import { openApiDocument, renderApiReference } from './openapi.ts'
 import { healthRoutes } from './routes/health.ts'
+import { meRoutes } from './routes/me.ts'
+import { webhookRoutes } from './routes/webhooks.ts'
+
+/** Request bodies are small JSON documents; anything larger is refused before it is read. */
+const MAX_BODY_BYTES = 64 * 1024
+
+function authenticated() {
+  return new OpenAPIHono<SessionEnv>({ defaultHook: validationHook }).use(requireSession)
+}
 
 export function createApp() {
   // Handlers first: basePath() clones the app, carrying over what is registered at that moment.
-  const app = new Hono<AppEnv>()
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     .notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`))
     .onError((error, c) => {
+      if (error instanceof HTTPException && error.status < 500) {
+        // Hono's own 4xx: e.g. the JSON validator's "Malformed JSON in request body".
+        return errorResponse(c, error.status, error.status === 400 ? 'invalid_request' : 'http_error', error.message)
+      }
       if (error instanceof ConfigError) {
         console.error(error.message)
         return errorResponse(c, 503, 'config_invalid', error.message)
       }
-      console.error('unhandled error:', error.name)
+      if (error instanceof DatabaseError) {
+        console.error(error.message, `id=${c.var.requestId}`)
+        return errorResponse(c, 503, 'database_unavailable', 'The database did not answer as expected; try again shortly.')
+      }
+      // Only the error's name: messages of third-party errors can carry request data.
+      console.error(`unhandled ${error.name} id=${c.var.requestId}`)
       return errorResponse(c, 500, 'internal_error', 'Something went wrong on our side; try again shortly.')
     })
-  return app.basePath('/api').route('/health', healthRoutes)
+
+  const api = app.basePath('/api')
+  api.use(requestId(), requestLog, secureHeaders())
+  api.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => errorResponse(c, 413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`),
+    }),
+  )
+  api.openAPIRegistry.registerComponent('securitySchemes', 'clerkSession', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: "A Clerk session token (the dashboard gets one from Clerk's getToken()).",
+  })
+  api.doc31('/openapi.json', openApiDocument)
+  api.get('/docs', (c) => c.html(renderApiReference(api.getOpenAPI31Document(openApiDocument))))
+
+  return api
+    .route('/health', healthRoutes)
+    .route('/webhooks', webhookRoutes)
+    .route('/me', authenticated().route('/', meRoutes))
 }
 
 export type AppType = ReturnType<typeof createApp>

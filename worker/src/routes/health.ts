@@ -1,6 +1,7 @@
-import { Hono } from 'hono'
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env.ts'
 import { parseConfig } from '../env.ts'
+import { ErrorBodySchema } from '../errors.ts'
 import { version } from '../../../package.json'
 
 const DATABASE_TIMEOUT_MS = 2_000
@@ -19,11 +20,32 @@ async function databaseReachable(supabaseUrl: string, anonKey: string): Promise<
   }
 }
 
-export const healthRoutes = new Hono<AppEnv>().get('/', async (c) => {
+const HealthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    version: z.string().openapi({ example: version }),
+    database: z.enum(['reachable', 'unreachable']),
+  })
+  .openapi('Health')
+
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['Health'],
+  summary: 'Service health',
+  description: 'Whether the Worker is configured and the database (PostgREST) answers within 2 s.',
+  responses: {
+    200: { description: 'Healthy', content: { 'application/json': { schema: HealthSchema } } },
+    503: {
+      description: 'The database is unreachable (body as for 200), or the configuration is invalid (error body)',
+      content: { 'application/json': { schema: z.union([HealthSchema, ErrorBodySchema]) } },
+    },
+  },
+})
+
+export const healthRoutes = new OpenAPIHono<AppEnv>().openapi(healthRoute, async (c) => {
   const config = parseConfig(c.env)
   const reachable = await databaseReachable(config.SUPABASE_URL, config.SUPABASE_ANON_KEY)
-  return c.json(
-    { status: reachable ? 'ok' : 'degraded', version, database: reachable ? 'reachable' : 'unreachable' },
-    reachable ? 200 : 503,
-  )
+  const body = { version, database: reachable ? ('reachable' as const) : ('unreachable' as const) }
+  return reachable ? c.json({ status: 'ok' as const, ...body }, 200) : c.json({ status: 'degraded' as const, ...body }, 503)
 })

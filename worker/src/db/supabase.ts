@@ -1,0 +1,51 @@
+import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import type { Config } from '../env.ts'
+import type { Database } from './database-types.ts'
+
+export type Db = SupabaseClient<Database>
+
+// The Worker holds no Supabase session of its own: no storage, no refresh timers.
+const stateless = { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } }
+
+/**
+ * A client that acts as the caller: their Clerk session token goes to PostgREST, so Postgres
+ * row-level security decides what they can see and change.
+ */
+export function userDb(config: Config, sessionToken: string): Db {
+  return createClient<Database>(config.SUPABASE_URL, config.SUPABASE_ANON_KEY, {
+    accessToken: async () => sessionToken,
+  })
+}
+
+const serviceClients = new WeakMap<Config, Db>()
+
+/**
+ * The service-role client, which bypasses RLS. Only the Clerk webhook, the token-refresh job and
+ * the credentials table use it (DESIGN §3). One per isolate.
+ */
+export function serviceDb(config: Config): Db {
+  let client = serviceClients.get(config)
+  if (!client) {
+    client = createClient<Database>(config.SUPABASE_URL, config.SUPABASE_SERVICE_ROLE_KEY, stateless)
+    serviceClients.set(config, client)
+  }
+  return client
+}
+
+/** A database call failed (PostgREST unreachable or an error answer); carries no query data. */
+export class DatabaseError extends Error {
+  override readonly name = 'DatabaseError'
+  readonly operation: string
+  readonly pgCode: string | undefined
+  constructor(operation: string, pgCode?: string) {
+    super(`database call failed: ${operation}${pgCode ? ` (${pgCode})` : ''}`)
+    this.operation = operation
+    this.pgCode = pgCode
+  }
+}
+
+/** Unwraps a supabase-js result, turning its error into a DatabaseError that names the operation. */
+export function check<T>(operation: string, result: { data: T; error: { code?: string } | null }): T {
+  if (result.error) throw new DatabaseError(operation, result.error.code)
+  return result.data
+}
