@@ -60,7 +60,7 @@ export function renderApiReference(openApi: object) {
     <main>
       ${operations.map(
         ({ path, method, operation }) => html`<section id="${method}-${path}">
-          <h2><span class="method">${method}</span><code>/api${path}</code></h2>
+          <h2><span class="method">${method}</span><code>${path}</code></h2>
           <p><strong>${operation.summary ?? ''}</strong>${operation.security?.length ? ' — requires a Clerk session token' : ''}</p>
           <p>${operation.description ?? ''}</p>
           ${operation.parameters?.length

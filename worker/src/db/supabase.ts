@@ -4,8 +4,11 @@ import type { Database } from './database-types.ts'
 
 export type Db = SupabaseClient<Database>
 
+// Inside a request we answer 503 at once rather than let postgrest-js back off for up to 7 s;
+// callers (the dashboard, Svix, the refresh queue) retry on their own schedule.
+const noRetry = { db: { retry: false } }
 // The Worker holds no Supabase session of its own: no storage, no refresh timers.
-const stateless = { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } }
+const stateless = { ...noRetry, auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } }
 
 /**
  * A client that acts as the caller: their Clerk session token goes to PostgREST, so Postgres
@@ -13,6 +16,7 @@ const stateless = { auth: { persistSession: false, autoRefreshToken: false, dete
  */
 export function userDb(config: Config, sessionToken: string): Db {
   return createClient<Database>(config.SUPABASE_URL, config.SUPABASE_ANON_KEY, {
+    ...noRetry,
     accessToken: async () => sessionToken,
   })
 }

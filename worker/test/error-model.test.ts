@@ -1,0 +1,90 @@
+import { SELF } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createApp } from '../src/app.ts'
+import { signIn, signedWebhook } from './support/clerk.ts'
+import { serviceClient } from './support/db.ts'
+
+const secret = (env as unknown as Record<string, string>).CLERK_WEBHOOK_SECRET!
+
+afterEach(() => vi.restoreAllMocks())
+
+describe('every response', () => {
+  it.each(['/api/health', '/api/nope', '/api/me'])('of %s carries a request id and secure headers', async (path) => {
+    const response = await SELF.fetch(`http://localhost${path}`)
+    expect(response.headers.get('x-request-id')).toMatch(/^[\w-]{8,}$/)
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN')
+    expect(response.headers.get('strict-transport-security')).toContain('max-age=')
+  })
+
+  it('echoes a caller-supplied request id so logs can be correlated', async () => {
+    const response = await SELF.fetch('http://localhost/api/health', { headers: { 'x-request-id': 'trace-12345678' } })
+    expect(response.headers.get('x-request-id')).toBe('trace-12345678')
+  })
+})
+
+describe('oversized bodies', () => {
+  it('get 413 in the error shape before anything is read or written', async () => {
+    const user = { id: `user_${crypto.randomUUID().replaceAll('-', '')}`, first_name: 'x'.repeat(70 * 1024), updated_at: 1, email_addresses: [] }
+    const delivery = signedWebhook(secret, { type: 'user.created', data: user })
+    const response = await SELF.fetch('http://localhost/api/webhooks/clerk', { method: 'POST', headers: delivery.headers, body: delivery.body })
+    expect(response.status).toBe(413)
+    expect(await response.json()).toEqual({ error: { code: 'payload_too_large', message: 'Request bodies are limited to 64 KiB.' } })
+    const stored = await serviceClient().from('users').select('id').eq('id', user.id)
+    expect(stored.data).toEqual([])
+  })
+})
+
+describe('failures inside the Worker', () => {
+  it('answer 503 without leaking the token, the query or a stack trace, in the response or the logs', async () => {
+    const { token } = await signIn()
+    const logged: string[] = []
+    for (const level of ['log', 'warn', 'error'] as const) {
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')))
+    }
+    const response = await createApp().request(
+      '/api/me',
+      { headers: { authorization: `Bearer ${token}` } },
+      { ...env, SUPABASE_URL: 'http://127.0.0.1:9' },
+    )
+    expect(response.status).toBe(503)
+    const text = await response.text()
+    expect(JSON.parse(text)).toEqual({
+      error: { code: 'database_unavailable', message: 'The database did not answer as expected; try again shortly.' },
+    })
+    for (const output of [text, ...logged]) {
+      expect(output).not.toContain(token)
+      expect(output).not.toMatch(/at \S+ \(/) // no stack frames
+    }
+    expect(logged.some((line) => line.includes('database call failed: read profile'))).toBe(true)
+  })
+})
+
+describe('the API description', () => {
+  it('is an OpenAPI 3.1 document generated from the route schemas', async () => {
+    const response = await SELF.fetch('http://localhost/api/openapi.json')
+    expect(response.status).toBe(200)
+    const document = (await response.json()) as {
+      openapi: string
+      paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>
+      components: { schemas: Record<string, unknown>; securitySchemes: Record<string, { scheme: string }> }
+    }
+    expect(document.openapi).toBe('3.1.0')
+    expect(Object.keys(document.paths).sort()).toEqual(['/api/health', '/api/me', '/api/webhooks/clerk'])
+    expect(document.paths['/api/me']!.get!.security).toEqual([{ clerkSession: [] }])
+    expect(Object.keys(document.paths['/api/me']!.get!.responses)).toEqual(expect.arrayContaining(['200', '401', '404']))
+    expect(document.components.securitySchemes.clerkSession!.scheme).toBe('bearer')
+    expect(document.components.schemas).toHaveProperty('Error')
+    expect(document.components.schemas).toHaveProperty('Profile')
+  })
+
+  it('has a readable reference page listing every operation', async () => {
+    const response = await SELF.fetch('http://localhost/api/docs')
+    expect(response.headers.get('content-type')).toContain('text/html')
+    const page = await response.text()
+    for (const path of ['/api/health', '/api/me', '/api/webhooks/clerk']) expect(page).toContain(`<code>${path}</code>`)
+    expect(page).toContain('requires a Clerk session token')
+    expect(page).not.toContain('<script')
+  })
+})
