@@ -8,22 +8,28 @@ import { DatabaseError } from './db/supabase.ts'
 import { ConfigError } from './env.ts'
 import { errorResponse, validationHook } from './errors.ts'
 import { requestLog } from './middleware/request-log.ts'
+import { rateLimit } from './middleware/rate-limit.ts'
 import { requireSession } from './middleware/require-session.ts'
 import { openApiDocument, renderApiReference } from './openapi.ts'
 import { healthRoutes } from './routes/health.ts'
 import { meRoutes } from './routes/me.ts'
+import { sessionRoutes } from './routes/session.ts'
 import { webhookRoutes } from './routes/webhooks.ts'
 
 /** Request bodies are small JSON documents; anything larger is refused before it is read. */
 const MAX_BODY_BYTES = 64 * 1024
 
+/** A router whose routes need a Clerk session and count against the caller's `api` rate limit. */
 function authenticated() {
-  return new OpenAPIHono<SessionEnv>({ defaultHook: validationHook }).use(requireSession)
+  const router = new OpenAPIHono<SessionEnv>({ defaultHook: validationHook })
+  router.use(requireSession, rateLimit('api'))
+  return router
 }
 
 export function createApp() {
-  // Handlers first: basePath() clones the app, carrying over what is registered at that moment.
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  // Handlers after basePath(): OpenAPIHono's basePath() builds a new app that does not keep them.
+  const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).basePath('/api')
+  api
     .notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`))
     .onError((error, c) => {
       if (error instanceof HTTPException && error.status < 500) {
@@ -43,8 +49,8 @@ export function createApp() {
       return errorResponse(c, 500, 'internal_error', 'Something went wrong on our side; try again shortly.')
     })
 
-  const api = app.basePath('/api')
   api.use(requestId(), requestLog, secureHeaders())
+  api.use('/webhooks/*', rateLimit('webhooks'))
   api.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -64,6 +70,7 @@ export function createApp() {
     .route('/health', healthRoutes)
     .route('/webhooks', webhookRoutes)
     .route('/me', authenticated().route('/', meRoutes))
+    .route('/session', authenticated().route('/', sessionRoutes))
 }
 
 export type AppType = ReturnType<typeof createApp>

@@ -43,9 +43,22 @@ const healthRoute = createRoute({
   },
 })
 
-export const healthRoutes = new OpenAPIHono<AppEnv>().openapi(healthRoute, async (c) => {
-  const config = parseConfig(c.env)
-  const reachable = await databaseReachable(config.SUPABASE_URL, config.SUPABASE_ANON_KEY)
-  const body = { version, database: reachable ? ('reachable' as const) : ('unreachable' as const) }
-  return reachable ? c.json({ status: 'ok' as const, ...body }, 200) : c.json({ status: 'degraded' as const, ...body }, 503)
+const LivenessSchema = z.object({ status: z.literal('ok'), version: z.string() }).openapi('Liveness')
+
+const livenessRoute = createRoute({
+  method: 'get',
+  path: '/live',
+  tags: ['Health'],
+  summary: 'Liveness',
+  description: 'Answers as soon as the Worker runs, without touching the database or the configuration.',
+  responses: { 200: { description: 'The Worker is up', content: { 'application/json': { schema: LivenessSchema } } } },
 })
+
+export const healthRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(livenessRoute, (c) => c.json({ status: 'ok' as const, version }, 200))
+  .openapi(healthRoute, async (c) => {
+    const config = parseConfig(c.env)
+    const reachable = await databaseReachable(config.SUPABASE_URL, config.SUPABASE_ANON_KEY)
+    const body = { version, database: reachable ? ('reachable' as const) : ('unreachable' as const) }
+    return reachable ? c.json({ status: 'ok' as const, ...body }, 200) : c.json({ status: 'degraded' as const, ...body }, 503)
+  })
