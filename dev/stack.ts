@@ -7,8 +7,9 @@ import { join } from 'node:path'
 import { databaseChoiceFromEnv } from './db/database.ts'
 import { ensureDevVars } from './dev-vars.ts'
 import { startLocalStack, type LocalStack } from './local-stack.ts'
-import { startProcess, waitUntil, type ManagedProcess } from './process.ts'
+import type { ManagedProcess } from './process.ts'
 import { claimSingleInstance } from './single-instance.ts'
+import { startWranglerDev } from './wrangler-dev.ts'
 import { workerBindings } from './worker-bindings.ts'
 
 const root = new URL('../', import.meta.url).pathname
@@ -67,26 +68,15 @@ try {
   if (devVars.stale.length) say(`warning: .dev.vars disagrees with the local stack on ${devVars.stale.join(', ')}; delete it to regenerate`)
 
   ensureAssets()
-  worker = startProcess(
-    'wrangler',
-    join(root, 'node_modules/.bin/wrangler'),
-    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', '--log-level', 'warn'],
-    {
-      cwd: root,
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
-      onLine: (line) => line.trim() && console.log(`[worker] ${line}`),
-    },
-  )
+  worker = await startWranglerDev({ port, onLine: (line) => line.trim() && console.log(`[worker] ${line}`) })
   void worker.exited.then((code) => {
     if (!stopping) {
       say(`wrangler dev exited (${code}); stopping the stack`)
       void shutdown(1)
     }
   })
-  await waitUntil('the Worker (wrangler dev)', async () => (await fetch(`http://127.0.0.1:${port}/api/health`)).ok, {
-    timeoutMs: 120_000,
-    process: worker,
-  })
+  const health = await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()
+  if ((health as { database?: string }).database !== 'reachable') say('warning: /api/health reports the database unreachable')
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${appUrl}  (API health: ${appUrl}/api/health)`)
   say('press Ctrl-C to stop')
 } catch (error) {

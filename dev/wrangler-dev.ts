@@ -1,0 +1,41 @@
+import { join } from 'node:path'
+import { startProcess, waitUntil, type ManagedProcess } from './process.ts'
+
+const root = new URL('../', import.meta.url).pathname
+
+/**
+ * The Worker under `wrangler dev` (workerd, Durable Objects, static assets) on 127.0.0.1:port,
+ * offline: no metrics, no Cloudflare lookups. Resolves once /api/health/live answers.
+ */
+export async function startWranglerDev({
+  port,
+  envFile,
+  persistTo,
+  onLine,
+}: {
+  port: number
+  /** Vars and secrets; omitted = wrangler reads .dev.vars. */
+  envFile?: string
+  /** Local Durable Object state; omitted = .wrangler/state. */
+  persistTo?: string
+  onLine?: (line: string) => void
+}): Promise<ManagedProcess> {
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', '--log-level', 'warn']
+  if (envFile) args.push('--env-file', envFile)
+  if (persistTo) args.push('--persist-to', persistTo)
+  const worker = startProcess('wrangler', join(root, 'node_modules/.bin/wrangler'), args, {
+    cwd: root,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+    onLine,
+  })
+  try {
+    await waitUntil('the Worker (wrangler dev)', async () => (await fetch(`http://127.0.0.1:${port}/api/health/live`)).ok, {
+      timeoutMs: 120_000,
+      process: worker,
+    })
+  } catch (error) {
+    await worker.stop()
+    throw error
+  }
+  return worker
+}
