@@ -1,0 +1,48 @@
+import type { ServiceKind } from './faults.ts'
+
+/**
+ * One request the stand-in received. Never a token, code, secret or query string: only what tests
+ * need to count calls ("the Worker called the token endpoint exactly once").
+ */
+export type RequestRecord = {
+  seq: number
+  /** ISO time by the stand-in's clock. */
+  at: string
+  method: string
+  /** The Amazon host the request was addressed to (the first path segment). */
+  host: string
+  /** The path on that host, without the query. */
+  path: string
+  kind: ServiceKind | 'unknown'
+  /** LWA token requests: the form's `grant_type` when it is one LWA knows. */
+  grantType?: string
+  /** SP-API requests: the operation name, e.g. `getMarketplaceParticipations`. */
+  operation?: string
+  /** The status sent; absent while the request is in flight (or hangs). */
+  status?: number
+  fault?: 'error' | 'hang' | 'throttle'
+}
+
+export type RequestFilter = Partial<Pick<RequestRecord, 'method' | 'host' | 'path' | 'kind' | 'grantType' | 'operation' | 'status' | 'fault'>>
+
+export class RequestLog {
+  #records: RequestRecord[] = []
+  #seq = 0
+
+  start(record: Omit<RequestRecord, 'seq'>): RequestRecord {
+    const started: RequestRecord = { seq: ++this.#seq, ...record }
+    this.#records.push(started)
+    return started
+  }
+
+  list(filter: RequestFilter = {}): RequestRecord[] {
+    const keys = Object.keys(filter) as Array<keyof RequestFilter>
+    return this.#records
+      .filter((record) => keys.every((key) => filter[key] === undefined || record[key] === filter[key]))
+      .map((record) => ({ ...record }))
+  }
+
+  clear(): void {
+    this.#records = []
+  }
+}
