@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { SignJWT, base64url } from 'jose'
+import { Fernet } from '../worker/src/crypto/fernet.ts'
 
 /**
  * Every secret the local stack needs, random per machine (kept, mode 0600, in the git-ignored
@@ -15,6 +16,10 @@ export type LocalSecrets = {
   /** Clerk stand-in Backend API key and Svix webhook signing secret. */
   clerkSecretKey: string
   clerkWebhookSecret: string
+  /** Client secret of the local Login with Amazon app registered with the Amazon stand-in. */
+  lwaClientSecret: string
+  /** The Fernet key refresh tokens are encrypted with (FERNET_KEYS). */
+  fernetKey: string
 }
 
 /** Supabase's legacy API keys: HS256 JWTs whose `role` claim PostgREST switches to. */
@@ -34,14 +39,17 @@ async function createSecrets(): Promise<LocalSecrets> {
     supabaseServiceRoleKey: await signApiKey('service_role', supabaseJwtSecret),
     clerkSecretKey: `sk_test_${randomBytes(24).toString('base64url')}`,
     clerkWebhookSecret: `whsec_${randomBytes(24).toString('base64')}`,
+    lwaClientSecret: `amzn1.oa2-cs.v1.${randomBytes(32).toString('hex')}`,
+    fernetKey: Fernet.generateKey(),
   }
 }
 
 export async function loadOrCreateLocalSecrets(stateDir: string | null): Promise<LocalSecrets> {
   const file = stateDir && join(stateDir, 'local-secrets.json')
-  if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets
-  const secrets = await createSecrets()
-  if (file) {
+  const stored: Partial<LocalSecrets> = file && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}
+  // Keep what exists (sessions, data and .dev.vars stay valid); add secrets a newer version needs.
+  const secrets = { ...(await createSecrets()), ...stored }
+  if (file && Object.keys(stored).length !== Object.keys(secrets).length) {
     mkdirSync(stateDir!, { recursive: true })
     writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 })
   }

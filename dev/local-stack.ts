@@ -1,3 +1,4 @@
+import { startAmazonStandIn, type AmazonStandIn } from './amazon/server.ts'
 import { startClerkStandIn, type ClerkStandIn } from './clerk/server.ts'
 import { startDatabase, type DatabaseChoice } from './db/database.ts'
 import { startGateway } from './gateway.ts'
@@ -9,8 +10,8 @@ export type LocalStackOptions = {
   /** Where data, keys and secrets persist; null = throwaway (tests). */
   stateDir: string | null
   /** Fixed ports for a stable .dev.vars; omitted = any free port. */
-  ports?: { database?: number; supabase?: number; clerk?: number }
-  /** The dashboard origin Clerk session tokens are issued for (their `azp`). */
+  ports?: { database?: number; supabase?: number; clerk?: number; amazon?: number }
+  /** The dashboard origin: Clerk session tokens are issued for it (`azp`), Amazon redirects back to it. */
   authorizedParty: string
   /** Where the Clerk stand-in delivers its Svix-signed webhooks. */
   clerkWebhookUrl?: string
@@ -23,8 +24,14 @@ export type LocalStack = {
   supabaseUrl: string
   secrets: LocalSecrets
   clerk: ClerkStandIn
+  amazon: AmazonStandIn
+  /** The local Login with Amazon app registered with the Amazon stand-in. */
+  lwaApp: { clientId: string; clientSecret: string; applicationId: string; redirectUri: string }
   stop(): Promise<void>
 }
+
+const LOCAL_LWA_CLIENT_ID = 'amzn1.application-oa2-client.sellersync-local'
+const LOCAL_SPAPI_APPLICATION_ID = 'amzn1.sp.solution.sellersync-local'
 
 /**
  * Everything the Worker talks to, locally: Postgres (PGlite or a server) with the schema applied,
@@ -50,6 +57,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => clerk.stop())
     log(`Clerk stand-in   ${clerk.url}`)
 
+    const lwaApp = {
+      clientId: LOCAL_LWA_CLIENT_ID,
+      clientSecret: secrets.lwaClientSecret,
+      applicationId: LOCAL_SPAPI_APPLICATION_ID,
+      redirectUri: `${options.authorizedParty}/api/auth/amazon/callback`,
+    }
+    // Registered as a draft app, like a new SP-API app in Seller Central: consent needs version=beta.
+    const amazon = await startAmazonStandIn({
+      port: options.ports?.amazon,
+      clients: [{ ...lwaApp, redirectUris: [lwaApp.redirectUri], name: 'sellersync (local)', draft: true }],
+    })
+    stops.push(() => amazon.stop())
+    log(`Amazon stand-in  ${amazon.url}`)
+
     const database = await startDatabase(options.database, {
       stateDir: options.stateDir,
       port: options.ports?.database,
@@ -73,7 +94,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => gateway.stop())
     log(`Supabase API     ${gateway.url}/rest/v1 (PostgREST)`)
 
-    return { databaseMode: database.mode, supabaseUrl: gateway.url, secrets, clerk, stop }
+    return { databaseMode: database.mode, supabaseUrl: gateway.url, secrets, clerk, amazon, lwaApp, stop }
   } catch (error) {
     await stop()
     throw error

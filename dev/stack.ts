@@ -56,6 +56,7 @@ try {
       supabase: Number(process.env.SELLERSYNC_SUPABASE_PORT ?? 54321),
       database: Number(process.env.SELLERSYNC_DB_PORT ?? 54322),
       clerk: Number(process.env.SELLERSYNC_CLERK_PORT ?? 54323),
+      amazon: Number(process.env.SELLERSYNC_AMAZON_PORT ?? 54324),
     },
     authorizedParty: appUrl,
     clerkWebhookUrl: `http://127.0.0.1:${port}/api/webhooks/clerk`,

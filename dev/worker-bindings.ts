@@ -9,5 +9,12 @@ export function workerBindings(stack: LocalStack, { authorizedParties }: { autho
     CLERK_JWT_KEY: stack.clerk.publicKeyPem,
     CLERK_AUTHORIZED_PARTIES: authorizedParties.join(','),
     CLERK_WEBHOOK_SECRET: stack.secrets.clerkWebhookSecret,
+    FERNET_KEYS: stack.secrets.fernetKey,
+    APP_URL: new URL(stack.lwaApp.redirectUri).origin,
+    LWA_CLIENT_ID: stack.lwaApp.clientId,
+    LWA_CLIENT_SECRET: stack.lwaApp.clientSecret,
+    SPAPI_APPLICATION_ID: stack.lwaApp.applicationId,
+    SPAPI_DRAFT_APP: 'true',
+    AMAZON_BASE_URL: stack.amazon.url,
   }
 }

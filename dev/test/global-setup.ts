@@ -15,6 +15,7 @@ export default async function setup(project: TestProject) {
   project.provide('clerkSecretKey', stack.secrets.clerkSecretKey)
   project.provide('clerkJwtKey', stack.clerk.publicKeyPem)
   project.provide('clerkAuthorizedParty', authorizedParty)
+  project.provide('amazonUrl', stack.amazon.url)
   project.provide('workerBindings', workerBindings(stack, { authorizedParties: [authorizedParty] }))
   return () => stack.stop()
 }

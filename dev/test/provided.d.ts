@@ -14,6 +14,8 @@ declare module 'vitest' {
     clerkJwtKey: string
     /** The `azp` the stand-in puts in session tokens (the dashboard's origin). */
     clerkAuthorizedParty: string
+    /** Amazon stand-in (dev/amazon): `${amazonUrl}/{real host}{path}`, controls under `/__control`. */
+    amazonUrl: string
     /** Vars and secrets for the Worker under test, pointing at the stack above. */
     workerBindings: Record<string, string>
   }

@@ -2,10 +2,9 @@
  * Padded base64url (RFC 4648 §5), the encoding of Fernet keys and tokens.
  *
  * Table-driven rather than atob/btoa: those work on binary strings and need a per-byte copy loop on each
- * side, which costs more than the whole conversion here. Encoding uses the engine's native
- * Uint8Array.prototype.toBase64 where it exists (workerd, recent V8: about 6x faster than the table);
- * decoding always uses the table, which is as fast as native fromBase64 here and, unlike it, does not
- * skip whitespace. Decoding is strict: only the base64url alphabet, `=` padding to a multiple of four
+ * side, which costs more than the whole conversion here. Where the engine has the native
+ * Uint8Array.prototype.toBase64 / Uint8Array.fromBase64 (workerd; V8 ≥ 14) they are used instead: in
+ * workerd they are about 5x (encode) and 1.5x (decode) faster than the tables. Decoding is strict: only the base64url alphabet, `=` padding to a multiple of four
  * characters, and zero unused bits in the last character, so every byte string has exactly one accepted
  * spelling.
  */
@@ -72,8 +71,35 @@ function asciiToString(codes: Uint8Array): string {
   return parts.join('')
 }
 
+type NativeFromBase64 = (
+  text: string,
+  options: { alphabet: 'base64url'; lastChunkHandling: 'strict' },
+) => Uint8Array<ArrayBuffer>
+const nativeFromBase64 = (Uint8Array as { fromBase64?: NativeFromBase64 }).fromBase64
+const NATIVE_STRICT = { alphabet: 'base64url', lastChunkHandling: 'strict' } as const
+
 /** Decodes padded base64url; returns null (never throws) for anything that is not its one canonical form. */
 export function base64urlDecode(text: string): Uint8Array<ArrayBuffer> | null {
+  return nativeFromBase64 === undefined ? decodeWithTable(text) : decodeNatively(nativeFromBase64, text)
+}
+
+// Native 'strict' decoding checks the alphabet, the padding and the unused bits, but skips ASCII
+// whitespace; whitespace shortens the output, so comparing lengths rejects it as the table does.
+function decodeNatively(fromBase64: NativeFromBase64, text: string): Uint8Array<ArrayBuffer> | null {
+  const length = text.length
+  if (length % 4 !== 0) return null
+  const padding = length === 0 || text.charCodeAt(length - 1) !== PAD ? 0 : text.charCodeAt(length - 2) !== PAD ? 1 : 2
+  let bytes: Uint8Array<ArrayBuffer>
+  try {
+    bytes = fromBase64(text, NATIVE_STRICT)
+  } catch {
+    return null
+  }
+  return bytes.length === (length / 4) * 3 - padding ? bytes : null
+}
+
+/** Exported for tests, so the fallback is checked even where the native decoder exists. */
+export function decodeWithTable(text: string): Uint8Array<ArrayBuffer> | null {
   const length = text.length
   if (length === 0) return new Uint8Array(0)
   if (length % 4 !== 0) return null

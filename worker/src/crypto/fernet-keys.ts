@@ -53,7 +53,7 @@ export function multiFernetFromConfig(value: string): MultiFernet {
 }
 
 /** The id of the key that encrypts (the first one): what re-encryption stores next to each credential. */
-export function currentFernetKeyId(value: string): Promise<string> {
+export async function currentFernetKeyId(value: string): Promise<string> {
   return fernetKeyId(parseFernetKeys(value)[0]!)
 }
 

@@ -129,9 +129,9 @@ export function parseToken(token: string): UnverifiedToken {
   const bytes = base64urlDecode(token)
   if (bytes === null || bytes.length < MIN_TOKEN_LENGTH || bytes[0] !== VERSION) throw new InvalidToken()
   if ((bytes.length - CIPHERTEXT_OFFSET - MAC_LENGTH) % BLOCK_LENGTH !== 0) throw new InvalidToken()
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const timestamp = view.getUint32(TIMESTAMP_OFFSET) * TWO_POW_32 + view.getUint32(TIMESTAMP_OFFSET + 4)
-  return { bytes, timestamp }
+  const high = ((bytes[1]! << 24) | (bytes[2]! << 16) | (bytes[3]! << 8) | bytes[4]!) >>> 0
+  const low = ((bytes[5]! << 24) | (bytes[6]! << 16) | (bytes[7]! << 8) | bytes[8]!) >>> 0
+  return { bytes, timestamp: high * TWO_POW_32 + low }
 }
 
 /** Python's rule: expired when timestamp + ttl < now; rejected when more than 60 s in the future. */

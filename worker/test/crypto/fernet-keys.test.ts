@@ -98,5 +98,6 @@ describe('fernetKeyId', () => {
   it('currentFernetKeyId is the id of the first configured key', async () => {
     const first = Fernet.generateKey()
     expect(await currentFernetKeyId(` ${first}, ${SPEC_KEY}`)).toBe(await fernetKeyId(first))
+    await expect(currentFernetKeyId(`${first},nope`)).rejects.toBeInstanceOf(FernetKeysConfigError)
   })
 })

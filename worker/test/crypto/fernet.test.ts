@@ -88,6 +88,10 @@ describe('Fernet', () => {
     expect(await fernet.extractTimestamp(token)).toBe(0x1_2345_6789)
     await expectInvalidToken(new Fernet(Fernet.generateKey()).extractTimestamp(token))
     await expectInvalidToken(fernet.extractTimestamp(flipBit(token, 3)))
+    // Past 2038 (bit 31 set) and past 2^32: no sign or overflow surprises.
+    for (const time of [0x8000_0000, 0xffff_ffff, 2 ** 40 + 0x8000_0001, Number.MAX_SAFE_INTEGER]) {
+      expect(await fernet.extractTimestamp(await fernet.encryptAtTime('x', time))).toBe(time)
+    }
   })
 
   it('checks age only when a TTL is given, with Python’s boundaries', async () => {
