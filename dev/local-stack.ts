@@ -21,6 +21,8 @@ export type LocalStackOptions = {
 
 export type LocalStack = {
   databaseMode: 'pglite' | 'postgres'
+  /** Superuser connection to the database (PGlite serves one connection at a time: mind PostgREST's). */
+  databaseAdminUrl: string
   supabaseUrl: string
   secrets: LocalSecrets
   clerk: ClerkStandIn
@@ -94,7 +96,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => gateway.stop())
     log(`Supabase API     ${gateway.url}/rest/v1 (PostgREST)`)
 
-    return { databaseMode: database.mode, supabaseUrl: gateway.url, secrets, clerk, amazon, lwaApp, stop }
+    return { databaseMode: database.mode, databaseAdminUrl: database.adminUrl, supabaseUrl: gateway.url, secrets, clerk, amazon, lwaApp, stop }
   } catch (error) {
     await stop()
     throw error

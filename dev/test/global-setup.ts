@@ -8,6 +8,8 @@ export default async function setup(project: TestProject) {
   const authorizedParty = 'http://localhost:8787'
   const stack = await startLocalStack({ database: databaseChoiceFromEnv(), stateDir: null, authorizedParty })
   project.provide('databaseMode', stack.databaseMode)
+  // Schema suites on a server create their own throwaway databases there (PGlite runs them in-process).
+  project.provide('databaseServerUrl', stack.databaseMode === 'postgres' ? stack.databaseAdminUrl : '')
   project.provide('supabaseUrl', stack.supabaseUrl)
   project.provide('supabaseAnonKey', stack.secrets.supabaseAnonKey)
   project.provide('supabaseServiceRoleKey', stack.secrets.supabaseServiceRoleKey)

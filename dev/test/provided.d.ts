@@ -3,6 +3,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** 'pglite' (embedded, default) or 'postgres' (a real PostgreSQL server). */
     databaseMode: 'pglite' | 'postgres'
+    /** Superuser URL of the PostgreSQL server in 'postgres' mode; '' with PGlite. */
+    databaseServerUrl: string
     /** Supabase-style gateway in front of the real PostgREST: `${supabaseUrl}/rest/v1/...`. */
     supabaseUrl: string
     supabaseAnonKey: string

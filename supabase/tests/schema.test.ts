@@ -4,7 +4,7 @@
 // makes them (`set local role …` + `request.jwt.claims`), so RLS and grants are exercised for real.
 // The same rules through the real PostgREST and supabase-js are in rls.test.ts.
 import { createHash } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import {
   MIGRATION_FILE,
   applySchema,
@@ -517,7 +517,7 @@ describe('claim_due_refreshes', () => {
 })
 
 // ── concurrency (needs a server: PGlite runs one transaction at a time) ─────────────────────────────
-describe.runIf(Boolean(process.env.SCHEMA_TEST_DATABASE_URL))('concurrency', () => {
+describe.runIf(Boolean(process.env.SCHEMA_TEST_DATABASE_URL || inject('databaseServerUrl')))('concurrency', () => {
   const deferred = <T = void>() => {
     let resolve!: (value: T) => void
     const promise = new Promise<T>((r) => (resolve = r))

@@ -1,7 +1,9 @@
 // A throwaway database for the schema tests: in-process PGlite by default, or a fresh database on a real
-// PostgreSQL server when SCHEMA_TEST_DATABASE_URL names one (a superuser URL; the database is created
-// for the run and dropped afterwards). Both expose the same small interface.
+// PostgreSQL server — the test run's own in 'postgres' mode (SELLERSYNC_DB=postgres), or one that
+// SCHEMA_TEST_DATABASE_URL names (a superuser URL). The database is created for the run and dropped
+// afterwards. Both expose the same small interface.
 import { randomBytes } from 'node:crypto'
+import { inject } from 'vitest'
 
 export interface Queryable {
   /** One statement with $1… parameters; returns the rows. */
@@ -20,7 +22,7 @@ export interface TestDatabase extends Queryable {
 }
 
 export async function openTestDatabase(): Promise<TestDatabase> {
-  const url = process.env.SCHEMA_TEST_DATABASE_URL
+  const url = process.env.SCHEMA_TEST_DATABASE_URL || inject('databaseServerUrl')
   return url ? openPostgres(url) : openPglite()
 }
 
