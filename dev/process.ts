@@ -14,19 +14,32 @@ export type ManagedProcess = {
 
 const running = new Set<ManagedProcess>()
 
+/** Signals a child's whole process group: wrangler, for one, runs workerd as grandchildren. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-child.pid!, signal)
+    return true
+  } catch {
+    return false
+  }
+}
+
 // Last resort: if our process exits without calling stop(), take the children with it.
 process.on('exit', () => {
-  for (const managed of running) managed.child.kill('SIGKILL')
+  for (const managed of running) signalGroup(managed.child, 'SIGKILL')
 })
 
 export type StartOptions = SpawnOptions & {
   /** Called with each line the process prints (stdout and stderr). */
   onLine?: (line: string) => void
+  /** How to ask it to stop (default SIGTERM; PostgreSQL's fast shutdown is SIGINT). */
+  stopSignal?: NodeJS.Signals
 }
 
 export function startProcess(name: string, command: string, args: string[], options: StartOptions = {}): ManagedProcess {
-  const { onLine, ...spawnOptions } = options
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOptions })
+  const { onLine, stopSignal = 'SIGTERM', ...spawnOptions } = options
+  // Its own process group, so stop() reaches every descendant, not just the direct child.
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...spawnOptions })
   const output: string[] = []
   for (const stream of [child.stdout, child.stderr]) {
     stream?.setEncoding('utf8')
@@ -55,11 +68,12 @@ export function startProcess(name: string, command: string, args: string[], opti
     recentOutput: () => output.slice(-20).join('\n'),
     async stop() {
       running.delete(managed)
-      if (child.exitCode !== null || child.signalCode !== null) return
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+      if (child.pid === undefined || !signalGroup(child, stopSignal)) return
+      // Wait for the whole group to go, not just the leader; after 5 s, force it.
+      const deadline = Date.now() + 5_000
+      while (signalGroup(child, 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+      signalGroup(child, 'SIGKILL')
       await exited
-      clearTimeout(timer)
     },
   }
   running.add(managed)

@@ -13,7 +13,9 @@ import { startWranglerDev } from './wrangler-dev.ts'
 import { workerBindings } from './worker-bindings.ts'
 
 const root = new URL('../', import.meta.url).pathname
-const stateDir = join(root, '.sellersync')
+// Overridable so a test can run a second, isolated stack beside a developer's.
+const stateDir = process.env.SELLERSYNC_STATE_DIR ?? join(root, '.sellersync')
+const devVarsPath = process.env.SELLERSYNC_DEV_VARS ?? join(root, '.dev.vars')
 const port = Number(process.env.SELLERSYNC_PORT ?? 8787)
 const appUrl = `http://localhost:${port}`
 const started = Date.now()
@@ -64,12 +66,12 @@ try {
     log: say,
   })
 
-  const devVars = ensureDevVars(join(root, '.dev.vars'), workerBindings(stack, { authorizedParties: [appUrl, `http://127.0.0.1:${port}`] }))
+  const devVars = ensureDevVars(devVarsPath, workerBindings(stack, { authorizedParties: [appUrl, `http://127.0.0.1:${port}`] }))
   if (devVars.written) say('wrote .dev.vars for the local stack')
   if (devVars.stale.length) say(`warning: .dev.vars disagrees with the local stack on ${devVars.stale.join(', ')}; delete it to regenerate`)
 
   ensureAssets()
-  worker = await startWranglerDev({ port, onLine: (line) => line.trim() && console.log(`[worker] ${line}`) })
+  worker = await startWranglerDev({ port, envFile: devVarsPath, persistTo: join(stateDir, 'wrangler'), onLine: (line) => line.trim() && console.log(`[worker] ${line}`) })
   void worker.exited.then((code) => {
     if (!stopping) {
       say(`wrangler dev exited (${code}); stopping the stack`)

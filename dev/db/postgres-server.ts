@@ -73,6 +73,7 @@ export async function startPostgresServer({ dataDir, port }: { dataDir: string |
   if (throwaway) settings.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off')
   const server = startProcess('postgres', join(bin, 'postgres'), ['-D', dir, '-p', String(listenPort), ...settings], {
     ...user,
+    stopSignal: 'SIGINT', // fast shutdown: roll back open transactions instead of waiting for clients
   })
   const adminUrl = `postgres://postgres@127.0.0.1:${listenPort}/postgres`
   try {
