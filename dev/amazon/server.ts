@@ -2,11 +2,10 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { amazonUrl } from '../../worker/src/amazon/amazon-url.ts'
 import type { AdsAccount, AdsAccountSeed } from './ads-accounts.ts'
-import { AmazonInstance, type RevokeTarget } from './amazon-instance.ts'
+import { AmazonInstance, type AmazonInstanceOptions, type RevokeTarget } from './amazon-instance.ts'
 import type { Fault, FaultSpec, FaultTarget } from './faults.ts'
 import { Hangs } from './hangs.ts'
 import { createRequestHandler } from './http-api.ts'
-import type { LwaClientSeed } from './lwa-clients.ts'
 import type { RateLimit, SpApiOperation } from './rate-limits.ts'
 import type { RequestFilter, RequestRecord } from './request-log.ts'
 import type { SpApiSeller, SpApiSellerSeed } from './sp-api-sellers.ts'
@@ -21,23 +20,10 @@ export type { RequestFilter, RequestRecord } from './request-log.ts'
 export { DEFAULT_SP_API_SELLERS, type SpApiSeller, type SpApiSellerSeed } from './sp-api-sellers.ts'
 export { amazonUrl } from '../../worker/src/amazon/amazon-url.ts'
 
-export type AmazonStandInOptions = {
+/** The instance's options (clients, seed sellers and advertisers, clock, lifetimes, usage plans) plus the server's. */
+export type AmazonStandInOptions = AmazonInstanceOptions & {
   /** 0 or omitted: any free port. Always bound to 127.0.0.1. */
   port?: number
-  /** Registered Login with Amazon applications (SP-API apps carry an `applicationId`). */
-  clients: LwaClientSeed[]
-  /** SP-API seller accounts; the first of each region approves by default. Regions left out get a built-in seller. */
-  sellers?: SpApiSellerSeed[]
-  /** Amazon Ads advertisers with their profiles; same defaulting as `sellers`. */
-  adsAccounts?: AdsAccountSeed[]
-  /** The stand-in's clock (ms since epoch); Date.now by default. */
-  now?: () => number
-  /** `expires_in` of access tokens; LWA's is 3600. */
-  accessTokenLifetimeSeconds?: number
-  /** Authorization codes are valid this long; Amazon's are valid for 5 minutes. */
-  authorizationCodeLifetimeSeconds?: number
-  /** Per-operation SP-API usage plans; Amazon's documented ones by default. */
-  rateLimits?: Partial<Record<SpApiOperation, RateLimit>>
   /** Receives one line per request (never a token); silent by default. */
   log?: (line: string) => void
 }
