@@ -11,6 +11,8 @@ import { requestLog } from './middleware/request-log.ts'
 import { rateLimit } from './middleware/rate-limit.ts'
 import { requireSession } from './middleware/require-session.ts'
 import { openApiDocument, renderApiReference } from './openapi.ts'
+import { accountRoutes } from './routes/accounts.ts'
+import { amazonCallbackRoutes, amazonConnectRoutes } from './routes/amazon-oauth.ts'
 import { healthRoutes } from './routes/health.ts'
 import { meRoutes } from './routes/me.ts'
 import { sessionRoutes } from './routes/session.ts'
@@ -71,6 +73,10 @@ export function createApp() {
     .route('/webhooks', webhookRoutes)
     .route('/me', authenticated().route('/', meRoutes))
     .route('/session', authenticated().route('/', sessionRoutes))
+    // Mounted apart: the callback is reached by a browser coming back from Amazon, without a session.
+    .route('/auth/amazon/connect', authenticated().route('/', amazonConnectRoutes))
+    .route('/auth/amazon/callback', amazonCallbackRoutes)
+    .route('/accounts', authenticated().route('/', accountRoutes))
 }
 
 export type AppType = ReturnType<typeof createApp>

@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { FernetKeysConfigError, multiFernetFromConfig } from './crypto/fernet-keys.ts'
+import type { MultiFernet } from './crypto/fernet.ts'
 import type { UserRateLimiter } from './durable/user-rate-limiter.ts'
 
 /** A PEM pasted into a secret often arrives with literal "\n" sequences; accept both forms. */
@@ -32,8 +34,67 @@ const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>
 
+/** An optional variable: an empty value (a blank line in .dev.vars) counts as unset. */
+const optional = <Schema extends z.ZodType>(schema: Schema) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional())
+
+const httpUrl = z.url({ protocol: /^https?$/ })
+
+/** FERNET_KEYS, checked key by key; becomes the MultiFernet itself, so keys are imported once per isolate. */
+const fernetKeys = z.string().transform((value, context): { keys: string; fernet: MultiFernet } => {
+  try {
+    return { keys: value, fernet: multiFernetFromConfig(value) }
+  } catch (error) {
+    if (!(error instanceof FernetKeysConfigError)) throw error
+    context.addIssue({ code: 'custom', message: error.problems.join('; ') })
+    return z.NEVER
+  }
+})
+
+/**
+ * What connecting Amazon accounts needs. Kept apart from configSchema so a deployment without Amazon
+ * credentials still serves sign-in and profiles; the Amazon routes answer 503 config_invalid instead.
+ */
+const amazonConfigSchema = z.object({
+  /** Dashboard origin (e.g. https://app.example.com); the OAuth callback redirects to `${APP_URL}/accounts?…`. */
+  APP_URL: httpUrl.transform((value) => new URL(value).origin),
+  /** Redirect URI registered with Amazon; default `${APP_URL}/api/auth/amazon/callback`. */
+  OAUTH_REDIRECT_URI: optional(httpUrl),
+  /** Comma-separated Fernet keys, newest first: the first encrypts tokens, all decrypt (rotation). */
+  FERNET_KEYS: fernetKeys,
+  /** Login with Amazon client id of the app's security profile (SP-API and, by default, Ads). */
+  LWA_CLIENT_ID: z.string().min(1),
+  /** Login with Amazon client secret belonging to LWA_CLIENT_ID. */
+  LWA_CLIENT_SECRET: z.string().min(1),
+  /** SP-API application id (amzn1.sp.solution.…) that Seller Central consent URLs carry. */
+  SPAPI_APPLICATION_ID: z.string().min(1),
+  /** 'true' while the SP-API app is a draft: consent URLs then carry version=beta. Default 'false'. */
+  SPAPI_DRAFT_APP: optional(z.enum(['true', 'false'])).transform((value) => value === 'true'),
+  /** LWA client id for Amazon Ads, when it differs from LWA_CLIENT_ID. */
+  ADS_CLIENT_ID: optional(z.string().min(1)),
+  /** LWA client secret for Amazon Ads, when it differs from LWA_CLIENT_SECRET. */
+  ADS_CLIENT_SECRET: optional(z.string().min(1)),
+  /** Base URL of the Amazon stand-in (local runs and tests); unset in production = the real Amazon hosts. */
+  AMAZON_BASE_URL: optional(httpUrl),
+})
+
+/** The Amazon settings with defaults applied and FERNET_KEYS turned into a MultiFernet. */
+export type AmazonConfig = {
+  appUrl: string
+  redirectUri: string
+  fernetKeys: string
+  fernet: MultiFernet
+  lwaClientId: string
+  lwaClientSecret: string
+  spApiApplicationId: string
+  spApiDraftApp: boolean
+  adsClientId: string
+  adsClientSecret: string
+  amazonBaseUrl: string | undefined
+}
+
 /** The bindings Cloudflare hands the Worker: vars and secrets as strings, plus Durable Objects. */
-export type Bindings = { [K in keyof z.input<typeof configSchema>]?: string } & {
+export type Bindings = { [K in keyof z.input<typeof configSchema> | keyof z.input<typeof amazonConfigSchema>]?: string } & {
   USER_RATE_LIMITER: DurableObjectNamespace<UserRateLimiter>
 }
 
@@ -63,4 +124,31 @@ export function parseConfig(env: object): Config {
   if (!result.success) throw new ConfigError(result.error.issues.map((issue) => describe(issue, values)))
   parsed.set(env, result.data)
   return result.data
+}
+
+const parsedAmazon = new WeakMap<object, AmazonConfig>()
+
+/** The Amazon connect settings, parsed (and the Fernet keys loaded) once per env object. */
+export function parseAmazonConfig(env: object): AmazonConfig {
+  const cached = parsedAmazon.get(env)
+  if (cached) return cached
+  const values = env as Record<string, unknown>
+  const result = amazonConfigSchema.safeParse(values)
+  if (!result.success) throw new ConfigError(result.error.issues.map((issue) => describe(issue, values)))
+  const data = result.data
+  const config: AmazonConfig = {
+    appUrl: data.APP_URL,
+    redirectUri: data.OAUTH_REDIRECT_URI ?? `${data.APP_URL}/api/auth/amazon/callback`,
+    fernetKeys: data.FERNET_KEYS.keys,
+    fernet: data.FERNET_KEYS.fernet,
+    lwaClientId: data.LWA_CLIENT_ID,
+    lwaClientSecret: data.LWA_CLIENT_SECRET,
+    spApiApplicationId: data.SPAPI_APPLICATION_ID,
+    spApiDraftApp: data.SPAPI_DRAFT_APP,
+    adsClientId: data.ADS_CLIENT_ID ?? data.LWA_CLIENT_ID,
+    adsClientSecret: data.ADS_CLIENT_SECRET ?? data.LWA_CLIENT_SECRET,
+    amazonBaseUrl: data.AMAZON_BASE_URL,
+  }
+  parsedAmazon.set(env, config)
+  return config
 }

@@ -27,6 +27,7 @@ const ERROR_DESCRIPTIONS = {
   409: 'Conflicts with the current state',
   413: 'The body is too large',
   429: 'Rate limited; see Retry-After',
+  502: 'An upstream service (Amazon) refused the request',
   503: 'A dependency or the configuration is unavailable',
 } as const
 

@@ -71,7 +71,18 @@ describe('the API description', () => {
       components: { schemas: Record<string, unknown>; securitySchemes: Record<string, { scheme: string }> }
     }
     expect(document.openapi).toBe('3.1.0')
-    expect(Object.keys(document.paths).sort()).toEqual(['/api/health', '/api/health/live', '/api/me', '/api/session', '/api/webhooks/clerk'])
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/api/accounts',
+      '/api/accounts/{id}',
+      '/api/accounts/{id}/sync',
+      '/api/auth/amazon/callback',
+      '/api/auth/amazon/connect',
+      '/api/health',
+      '/api/health/live',
+      '/api/me',
+      '/api/session',
+      '/api/webhooks/clerk',
+    ])
     expect(document.paths['/api/me']!.get!.security).toEqual([{ clerkSession: [] }])
     expect(Object.keys(document.paths['/api/me']!.get!.responses)).toEqual(expect.arrayContaining(['200', '401', '404']))
     expect(document.components.securitySchemes.clerkSession!.scheme).toBe('bearer')

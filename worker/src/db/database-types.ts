@@ -17,6 +17,72 @@ export type UserRow = {
 
 export type WebhookEventRow = { svix_id: string; type: string; received_at: Timestamp }
 
+export type UserAccountRow = {
+  id: string
+  user_id: string
+  provider: 'sp_api' | 'ads'
+  region: 'na' | 'eu' | 'fe'
+  external_id: string
+  marketplaces: string[]
+  display_name: string | null
+  status: 'active' | 'refreshing' | 'reauth_required' | 'error' | 'disconnected'
+  is_default: boolean
+  authorized_at: Timestamp
+  last_sync_at: Timestamp | null
+  last_error: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+/** Fernet ciphertexts only; service role only. */
+export type AccountCredentialsRow = {
+  account_id: string
+  refresh_token: string
+  access_token: string | null
+  access_token_expires_at: Timestamp | null
+  next_refresh_at: Timestamp | null
+  fernet_key_id: string
+  refresh_attempts: number
+  last_refresh_error: string | null
+  lease_owner: string | null
+  lease_expires_at: Timestamp | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export type OAuthStateRow = {
+  state_hash: string
+  user_id: string
+  provider: 'sp_api' | 'ads'
+  region: 'na' | 'eu' | 'fe'
+  marketplace_id: string | null
+  nonce_hash: string
+  redirect_to: string | null
+  created_at: Timestamp
+  expires_at: Timestamp
+  consumed_at: Timestamp | null
+}
+
+export type AccountEventKind =
+  | 'connected'
+  | 'reconnected'
+  | 'refreshed'
+  | 'refresh_failed'
+  | 'reauth_required'
+  | 'synced'
+  | 'renamed'
+  | 'default_changed'
+  | 'disconnected'
+
+export type AccountEventRow = {
+  id: number
+  account_id: string | null
+  user_id: string
+  kind: AccountEventKind
+  detail: Record<string, unknown>
+  created_at: Timestamp
+}
+
 type Table<Row, Required extends keyof Row> = {
   Row: Row
   Insert: Pick<Row, Required> & Partial<Row>
@@ -29,6 +95,10 @@ export type Database = {
     Tables: {
       users: Table<UserRow, 'id' | 'clerk_updated_at'>
       webhook_events: Table<WebhookEventRow, 'svix_id' | 'type'>
+      user_accounts: Table<UserAccountRow, 'provider' | 'region' | 'external_id'>
+      account_credentials: Table<AccountCredentialsRow, 'account_id' | 'refresh_token' | 'fernet_key_id'>
+      oauth_states: Table<OAuthStateRow, 'state_hash' | 'user_id' | 'provider' | 'region' | 'nonce_hash'>
+      account_events: Table<AccountEventRow, 'user_id' | 'kind'>
     }
     Views: Record<never, never>
     Functions: {
@@ -42,6 +112,29 @@ export type Database = {
           p_clerk_updated_at: number
         }
         Returns: boolean
+      }
+      consume_oauth_state: {
+        Args: { p_state_hash: string; p_nonce_hash: string }
+        Returns: OAuthStateRow[]
+      }
+      save_connected_account: {
+        Args: {
+          p_user_id: string
+          p_provider: 'sp_api' | 'ads'
+          p_region: 'na' | 'eu' | 'fe'
+          p_external_id: string
+          p_marketplaces: string[]
+          p_display_name: string | null
+          p_refresh_token: string
+          p_access_token: string | null
+          p_access_token_expires_at: Timestamp | null
+          p_fernet_key_id: string
+        }
+        Returns: UserAccountRow
+      }
+      set_default_account: {
+        Args: { p_account_id: string }
+        Returns: UserAccountRow
       }
     }
     Enums: Record<never, never>

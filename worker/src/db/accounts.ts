@@ -1,0 +1,117 @@
+import type { AccountEventKind, UserAccountRow } from './database-types.ts'
+import { check, DatabaseError, type Db } from './supabase.ts'
+
+/** The columns the API shows: everything on user_accounts except the owner and updated_at. */
+const ACCOUNT_COLUMNS = 'id, provider, region, external_id, marketplaces, display_name, status, is_default, authorized_at, last_sync_at, last_error, created_at'
+
+export type Account = Pick<
+  UserAccountRow,
+  | 'id'
+  | 'provider'
+  | 'region'
+  | 'external_id'
+  | 'marketplaces'
+  | 'display_name'
+  | 'status'
+  | 'is_default'
+  | 'authorized_at'
+  | 'last_sync_at'
+  | 'last_error'
+  | 'created_at'
+>
+
+/** PostgREST's answer when set_default_account raises PT404 (RLS hid the account, or it does not exist). */
+const NOT_FOUND_CODES = new Set(['PT404', 'P0002'])
+
+/** The caller's accounts, default first then oldest first. User client: RLS shows only their rows. */
+export async function listAccounts(db: Db): Promise<Account[]> {
+  const rows = check(
+    'list accounts',
+    await db.from('user_accounts').select(ACCOUNT_COLUMNS).order('is_default', { ascending: false }).order('created_at').order('id'),
+  )
+  return rows ?? []
+}
+
+/** One account; null when it does not exist or belongs to someone else (RLS). */
+export async function getAccount(db: Db, id: string): Promise<Account | null> {
+  return check('read account', await db.from('user_accounts').select(ACCOUNT_COLUMNS).eq('id', id).maybeSingle())
+}
+
+/** Renames the account (null clears the name); null when not the caller's. User client. */
+export async function renameAccount(db: Db, id: string, displayName: string | null): Promise<Account | null> {
+  return check(
+    'rename account',
+    await db.from('user_accounts').update({ display_name: displayName }).eq('id', id).select(ACCOUNT_COLUMNS).maybeSingle(),
+  )
+}
+
+/** Makes the account the caller's one default (set_default_account, one transaction); false when not theirs. */
+export async function setDefaultAccount(db: Db, id: string): Promise<boolean> {
+  const { error } = await db.rpc('set_default_account', { p_account_id: id })
+  if (error && NOT_FOUND_CODES.has(error.code)) return false
+  if (error) throw new DatabaseError('set default account', error.code)
+  return true
+}
+
+/** Deletes the caller's account row (credentials cascade); false when not theirs. User client. */
+export async function deleteAccount(db: Db, id: string): Promise<boolean> {
+  const deleted = check('delete account', await db.from('user_accounts').delete().eq('id', id).select('id'))
+  return (deleted ?? []).length > 0
+}
+
+/** Saves a freshly connected account with its encrypted tokens and a connected/reconnected event, atomically. Service role. */
+export async function saveConnectedAccount(
+  db: Db,
+  input: {
+    userId: string
+    provider: UserAccountRow['provider']
+    region: UserAccountRow['region']
+    externalId: string
+    marketplaces: string[]
+    displayName: string | null
+    refreshToken: string
+    accessToken: string
+    accessTokenExpiresAt: string
+    fernetKeyId: string
+  },
+): Promise<UserAccountRow> {
+  const account = check(
+    'save connected account',
+    await db.rpc('save_connected_account', {
+      p_user_id: input.userId,
+      p_provider: input.provider,
+      p_region: input.region,
+      p_external_id: input.externalId,
+      p_marketplaces: input.marketplaces,
+      p_display_name: input.displayName,
+      p_refresh_token: input.refreshToken,
+      p_access_token: input.accessToken,
+      p_access_token_expires_at: input.accessTokenExpiresAt,
+      p_fernet_key_id: input.fernetKeyId,
+    }),
+  )
+  if (!account) throw new DatabaseError('save connected account')
+  return account
+}
+
+/** Writes what only the service may write (status, sync results) and returns the account. Service role. */
+export async function updateAccountState(
+  db: Db,
+  id: string,
+  state: Partial<Pick<UserAccountRow, 'status' | 'marketplaces' | 'last_sync_at' | 'last_error'>>,
+): Promise<Account> {
+  const account = check('update account state', await db.from('user_accounts').update(state).eq('id', id).select(ACCOUNT_COLUMNS).single())
+  if (!account) throw new DatabaseError('update account state')
+  return account
+}
+
+/** Appends to the audit trail. `detail` holds codes and names, never tokens. Service role. */
+export async function recordAccountEvent(
+  db: Db,
+  event: { accountId: string | null; userId: string; kind: AccountEventKind; detail?: Record<string, unknown> },
+): Promise<void> {
+  check(
+    'record account event',
+    await db.from('account_events').insert({ account_id: event.accountId, user_id: event.userId, kind: event.kind, detail: event.detail ?? {} }),
+  )
+}
