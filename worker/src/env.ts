@@ -113,42 +113,40 @@ function describe(issue: z.core.$ZodIssue, env: Record<string, unknown>): string
   return `${variable} is malformed (${issue.message})`
 }
 
-// Bindings are fixed for the life of an isolate, so parse each env object once.
-const parsed = new WeakMap<object, Config>()
-
-export function parseConfig(env: object): Config {
-  const cached = parsed.get(env)
-  if (cached) return cached
-  const values = env as Record<string, unknown>
-  const result = configSchema.safeParse(values)
-  if (!result.success) throw new ConfigError(result.error.issues.map((issue) => describe(issue, values)))
-  parsed.set(env, result.data)
-  return result.data
-}
-
-const parsedAmazon = new WeakMap<object, AmazonConfig>()
-
-/** The Amazon connect settings, parsed (and the Fernet keys loaded) once per env object. */
-export function parseAmazonConfig(env: object): AmazonConfig {
-  const cached = parsedAmazon.get(env)
-  if (cached) return cached
-  const values = env as Record<string, unknown>
-  const result = amazonConfigSchema.safeParse(values)
-  if (!result.success) throw new ConfigError(result.error.issues.map((issue) => describe(issue, values)))
-  const data = result.data
-  const config: AmazonConfig = {
-    appUrl: data.APP_URL,
-    redirectUri: data.OAUTH_REDIRECT_URI ?? `${data.APP_URL}/api/auth/amazon/callback`,
-    fernetKeys: data.FERNET_KEYS.keys,
-    fernet: data.FERNET_KEYS.fernet,
-    lwaClientId: data.LWA_CLIENT_ID,
-    lwaClientSecret: data.LWA_CLIENT_SECRET,
-    spApiApplicationId: data.SPAPI_APPLICATION_ID,
-    spApiDraftApp: data.SPAPI_DRAFT_APP,
-    adsClientId: data.ADS_CLIENT_ID ?? data.LWA_CLIENT_ID,
-    adsClientSecret: data.ADS_CLIENT_SECRET ?? data.LWA_CLIENT_SECRET,
-    amazonBaseUrl: data.AMAZON_BASE_URL,
+/**
+ * A parser for one group of settings that throws a ConfigError naming every missing or malformed
+ * variable. Bindings are fixed for the life of an isolate, so each env object is parsed once.
+ */
+function settingsParser<Output>(schema: z.ZodType<Output>) {
+  const parsed = new WeakMap<object, Output>()
+  return (env: object): Output => {
+    const cached = parsed.get(env)
+    if (cached) return cached
+    const values = env as Record<string, unknown>
+    const result = schema.safeParse(values)
+    if (!result.success) throw new ConfigError(result.error.issues.map((issue) => describe(issue, values)))
+    parsed.set(env, result.data)
+    return result.data
   }
-  parsedAmazon.set(env, config)
-  return config
 }
+
+export const parseConfig = settingsParser(configSchema)
+
+/** The Amazon connect settings, with defaults applied and the Fernet keys loaded, once per env object. */
+export const parseAmazonConfig = settingsParser(
+  amazonConfigSchema.transform(
+    (data): AmazonConfig => ({
+      appUrl: data.APP_URL,
+      redirectUri: data.OAUTH_REDIRECT_URI ?? `${data.APP_URL}/api/auth/amazon/callback`,
+      fernetKeys: data.FERNET_KEYS.keys,
+      fernet: data.FERNET_KEYS.fernet,
+      lwaClientId: data.LWA_CLIENT_ID,
+      lwaClientSecret: data.LWA_CLIENT_SECRET,
+      spApiApplicationId: data.SPAPI_APPLICATION_ID,
+      spApiDraftApp: data.SPAPI_DRAFT_APP,
+      adsClientId: data.ADS_CLIENT_ID ?? data.LWA_CLIENT_ID,
+      adsClientSecret: data.ADS_CLIENT_SECRET ?? data.LWA_CLIENT_SECRET,
+      amazonBaseUrl: data.AMAZON_BASE_URL,
+    }),
+  ),
+)
