@@ -2,12 +2,12 @@
 // Supabase-style gateway, the Clerk stand-in), writes .dev.vars if absent, runs the Worker with
 // `wrangler dev`, and prints the URL once /api/health says the database is reachable.
 // Ctrl-C stops every process it started.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { databaseChoiceFromEnv } from './db/database.ts'
 import { ensureDevVars } from './dev-vars.ts'
 import { startLocalStack, type LocalStack } from './local-stack.ts'
-import type { ManagedProcess } from './process.ts'
+import { startProcess, type ManagedProcess } from './process.ts'
 import { claimSingleInstance } from './single-instance.ts'
 import { startWranglerDev } from './wrangler-dev.ts'
 import { workerBindings } from './worker-bindings.ts'
@@ -21,15 +21,15 @@ const appUrl = `http://localhost:${port}`
 const started = Date.now()
 const say = (message: string) => console.log(`[sellersync] ${message}`)
 
-/** wrangler needs the assets directory; until the dashboard is built, serve a page that says so. */
-function ensureAssets() {
-  const out = join(root, 'web/out')
-  if (existsSync(join(out, 'index.html'))) return
-  mkdirSync(out, { recursive: true })
-  writeFileSync(
-    join(out, 'index.html'),
-    '<!doctype html><meta charset="utf-8"><title>sellersync</title><p>The dashboard is not built yet. The API is at <a href="/api/health">/api/health</a>.</p>\n',
-  )
+/** The dashboard (web/out) is built once, with the local auth adapter; `npm run build:web:local` rebuilds it. */
+async function ensureDashboard() {
+  if (existsSync(join(root, 'web/out/index.html'))) return
+  say('building the dashboard (first run only; npm run build:web:local rebuilds it)…')
+  const build = startProcess('next build', join(root, 'node_modules/.bin/next'), ['build', 'web'], {
+    cwd: root,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NEXT_PUBLIC_AUTH: 'local' },
+  })
+  if ((await build.exited) !== 0) throw new Error(`the dashboard build failed:\n${build.recentOutput()}`)
 }
 
 let release: (() => void) | undefined
@@ -70,7 +70,7 @@ try {
   if (devVars.written) say('wrote .dev.vars for the local stack')
   if (devVars.stale.length) say(`warning: .dev.vars disagrees with the local stack on ${devVars.stale.join(', ')}; delete it to regenerate`)
 
-  ensureAssets()
+  await ensureDashboard()
   worker = await startWranglerDev({ port, envFile: devVarsPath, persistTo: join(stateDir, 'wrangler'), onLine: (line) => line.trim() && console.log(`[worker] ${line}`) })
   void worker.exited.then((code) => {
     if (!stopping) {

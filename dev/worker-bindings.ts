@@ -7,6 +7,7 @@ export function workerBindings(stack: LocalStack, { authorizedParties }: { autho
     SUPABASE_ANON_KEY: stack.secrets.supabaseAnonKey,
     SUPABASE_SERVICE_ROLE_KEY: stack.secrets.supabaseServiceRoleKey,
     CLERK_JWT_KEY: stack.clerk.publicKeyPem,
+    CLERK_PUBLISHABLE_KEY: stack.clerk.publishableKey,
     CLERK_AUTHORIZED_PARTIES: authorizedParties.join(','),
     CLERK_WEBHOOK_SECRET: stack.secrets.clerkWebhookSecret,
     FERNET_KEYS: stack.secrets.fernetKey,

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { JWK } from 'jose'
 import { z } from 'zod'
+import { BROWSER_PATH_PREFIX, browserCorsHeaders, browserSignIn } from './browser-sign-in.ts'
 import { ClerkApiError, clerkErrorBody, parseClerkParams, resourceNotFound } from './clerk-errors.ts'
 import type { ClerkInstance } from './clerk-instance.ts'
 import type { UserListQuery } from './users.ts'
@@ -11,6 +12,8 @@ export type HttpApiOptions = {
   instance: ClerkInstance
   jwks: { keys: JWK[] }
   secretKey: string
+  /** The dashboard origin: the only one whose browsers may call the `/__dev/browser/*` sign-in paths. */
+  authorizedParty: string
   deliveries: () => WebhookDeliveryAttempt[]
 }
 
@@ -33,11 +36,20 @@ const sessionTokenSchema = z.object({ expires_in_seconds: z.int().positive().opt
 export function createRequestHandler(options: HttpApiOptions): (request: IncomingMessage, response: ServerResponse) => void {
   const routes = buildRoutes(options)
   return (request, response) => {
-    handle(routes, options.secretKey, request)
+    let cors: Record<string, string> = {}
+    const reply = async (): Promise<ApiReply> => {
+      if (new URL(request.url ?? '/', 'http://stand-in').pathname.startsWith(BROWSER_PATH_PREFIX)) {
+        cors = browserCorsHeaders(request.headers.origin, options.authorizedParty)
+        if (request.method === 'OPTIONS') return { status: 204, body: null } // CORS preflight
+      }
+      return handle(routes, options.secretKey, request)
+    }
+    reply()
       .catch((error: unknown) => errorReply(error))
       .then(({ status, body }) => {
+        if (status === 204) return void response.writeHead(204, { ...cors, 'cache-control': 'no-store' }).end()
         // Exactly application/json: @clerk/backend parses a response as JSON only on this exact value.
-        response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        response.writeHead(status, { ...cors, 'content-type': 'application/json', 'cache-control': 'no-store' })
         response.end(JSON.stringify(body))
       })
       .catch(() => response.destroy())
@@ -85,6 +97,20 @@ function buildRoutes({ instance, jwks, deliveries }: HttpApiOptions): Route[] {
       },
     },
     { method: 'POST', path: /^\/v1\/sessions\/([^/]+)\/revoke$/, access: 'secret-key', handle: (_, [id]) => ok(instance.revokeSession(id!)) },
+    // Dev-only browser sign-in for the dashboard's local build (see browser-sign-in.ts).
+    { method: 'POST', path: /^\/__dev\/browser\/sign-in$/, access: 'public', handle: async ({ body }) => ok(await browserSignIn(instance, body)) },
+    {
+      method: 'POST',
+      path: /^\/__dev\/browser\/sessions\/([^/]+)\/tokens$/,
+      access: 'public',
+      handle: async (_, [id]) => ok({ object: 'token', jwt: await instance.mintSessionToken(id!) }),
+    },
+    {
+      method: 'POST',
+      path: /^\/__dev\/browser\/sessions\/([^/]+)\/end$/,
+      access: 'public',
+      handle: (_, [id]) => ok({ session: instance.revokeSession(id!) }),
+    },
   ]
 }
 

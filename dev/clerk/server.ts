@@ -87,7 +87,7 @@ export async function startClerkStandIn(options: ClerkStandInOptions): Promise<C
   })
   server.on(
     'request',
-    createRequestHandler({ instance, jwks, secretKey: options.secretKey, deliveries: () => webhooks.attempts() }),
+    createRequestHandler({ instance, jwks, secretKey: options.secretKey, authorizedParty: options.authorizedParty, deliveries: () => webhooks.attempts() }),
   )
 
   let stopped: Promise<void> | undefined

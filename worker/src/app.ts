@@ -13,6 +13,7 @@ import { requireSession } from './middleware/require-session.ts'
 import { openApiDocument, renderApiReference } from './openapi.ts'
 import { accountRoutes } from './routes/accounts.ts'
 import { amazonCallbackRoutes, amazonConnectRoutes } from './routes/amazon-oauth.ts'
+import { clientConfigRoutes } from './routes/client-config.ts'
 import { healthRoutes } from './routes/health.ts'
 import { meRoutes } from './routes/me.ts'
 import { sessionRoutes } from './routes/session.ts'
@@ -70,6 +71,7 @@ export function createApp() {
 
   return api
     .route('/health', healthRoutes)
+    .route('/client-config', clientConfigRoutes)
     .route('/webhooks', webhookRoutes)
     .route('/me', authenticated().route('/', meRoutes))
     .route('/session', authenticated().route('/', sessionRoutes))

@@ -26,6 +26,9 @@ const configSchema = z.object({
   CLERK_JWT_KEY: pem,
   /** Origins whose session tokens are accepted (the `azp` claim). */
   CLERK_AUTHORIZED_PARTIES: commaSeparatedOrigins,
+  /** Clerk's publishable key, handed to the dashboard at run time by GET /api/client-config. */
+  CLERK_PUBLISHABLE_KEY: z
+    .preprocess((value) => (value === '' ? undefined : value), z.string().regex(/^pk_(test|live)_[A-Za-z0-9+/=_-]+$/, 'must be a Clerk publishable key (pk_test_… or pk_live_…)').optional()),
   /** Signing secret of the Clerk webhook endpoint (Svix). */
   CLERK_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must start with whsec_'),
   /** Optional JSON overriding rate limits per route group; parsed in rate-limit-policy.ts. */

@@ -77,6 +77,7 @@ describe('the API description', () => {
       '/api/accounts/{id}/sync',
       '/api/auth/amazon/callback',
       '/api/auth/amazon/connect',
+      '/api/client-config',
       '/api/health',
       '/api/health/live',
       '/api/me',

@@ -1,0 +1,38 @@
+'use client'
+import Link from 'next/link'
+import { usePathname, useRouter } from 'next/navigation'
+import { type ReactNode, useEffect } from 'react'
+import { ProfileDropdown } from '../../components/ProfileDropdown.tsx'
+import { useAuthState } from '../../lib/auth/index.ts'
+
+/** Every dashboard page: signed-out visitors go to /sign-in and come back here afterwards. */
+export default function DashboardLayout({ children }: { children: ReactNode }) {
+  const auth = useAuthState()
+  const router = useRouter()
+  const pathname = usePathname()
+
+  useEffect(() => {
+    if (auth.status !== 'signed-out') return
+    const here = `${window.location.pathname}${window.location.search}`
+    router.replace(`/sign-in/?redirect=${encodeURIComponent(here)}`)
+  }, [auth.status, router, pathname])
+
+  if (auth.status !== 'signed-in') {
+    return (
+      <main className="center muted" aria-busy="true">
+        Loading…
+      </main>
+    )
+  }
+  return (
+    <>
+      <header className="topbar">
+        <Link href="/accounts/" className="brand">
+          sellersync
+        </Link>
+        <ProfileDropdown user={auth.user} onSignOut={auth.signOut} />
+      </header>
+      {children}
+    </>
+  )
+}

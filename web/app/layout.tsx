@@ -1,0 +1,25 @@
+import type { Metadata, Viewport } from 'next'
+import type { ReactNode } from 'react'
+import { AuthWrapper } from '../components/AuthWrapper.tsx'
+import './globals.css'
+
+export const metadata: Metadata = {
+  title: { default: 'sellersync', template: '%s · sellersync' },
+  description: 'Connect and manage your Amazon seller accounts.',
+}
+
+export const viewport: Viewport = {
+  width: 'device-width',
+  initialScale: 1,
+  colorScheme: 'light dark',
+}
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <AuthWrapper>{children}</AuthWrapper>
+      </body>
+    </html>
+  )
+}

@@ -1,0 +1,32 @@
+'use client'
+// App-wide providers: the build's auth implementation, TanStack Query, and the toaster.
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { type ReactNode, useState } from 'react'
+import { Toaster } from 'sonner'
+import { ApiError } from '../lib/api/api-client.ts'
+import { AuthProvider } from '../lib/auth/index.ts'
+
+function createQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 30_000,
+        // A 4xx will not get better by asking again; network trouble and 5xx might.
+        retry: (failures, error) => failures < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
+      },
+      mutations: { retry: false },
+    },
+  })
+}
+
+export function AuthWrapper({ children }: { children: ReactNode }) {
+  const [queryClient] = useState(createQueryClient)
+  return (
+    <AuthProvider>
+      <QueryClientProvider client={queryClient}>
+        {children}
+        <Toaster theme="system" position="top-center" richColors closeButton />
+      </QueryClientProvider>
+    </AuthProvider>
+  )
+}

@@ -1,0 +1,156 @@
+'use client'
+import { type FormEvent, useState } from 'react'
+import { toast } from 'sonner'
+import {
+  type Account,
+  useDisconnectAccount,
+  useMakeDefault,
+  useRenameAccount,
+  useSyncAccount,
+} from '../../lib/api/accounts.ts'
+import { Modal } from '../Modal.tsx'
+import { marketplaceLabel, providerLabels, regionLabels, relativeTime, statusLabels } from './labels.ts'
+
+function accountName(account: Account): string {
+  return account.display_name ?? `${providerLabels[account.provider]} · ${account.external_id}`
+}
+
+export function AccountCard({ account }: { account: Account }) {
+  const sync = useSyncAccount()
+  const rename = useRenameAccount()
+  const makeDefault = useMakeDefault()
+  const disconnect = useDisconnectAccount()
+  const [renaming, setRenaming] = useState(false)
+  const [confirming, setConfirming] = useState(false)
+  const name = accountName(account)
+  const busy = sync.isPending || rename.isPending || makeDefault.isPending || disconnect.isPending
+
+  function onSync() {
+    sync.mutate(account.id, {
+      onSuccess: () => toast.success(`${name} is up to date.`),
+      onError: (error) => toast.error(`Sync failed: ${error.message}`),
+    })
+  }
+
+  function onRename(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    const value = String(new FormData(event.currentTarget).get('display_name') ?? '').trim()
+    rename.mutate(
+      { id: account.id, displayName: value || null },
+      {
+        onSuccess: (updated) => {
+          setRenaming(false)
+          toast.success(value ? `Renamed to “${accountName(updated)}”.` : 'Name cleared.')
+        },
+        onError: (error) => toast.error(`Could not rename: ${error.message}`),
+      },
+    )
+  }
+
+  function onMakeDefault() {
+    makeDefault.mutate(account.id, {
+      onSuccess: () => toast.success(`${name} is now your default account.`),
+      onError: (error) => toast.error(`Could not make it the default: ${error.message}`),
+    })
+  }
+
+  function onDisconnect() {
+    // mutateAsync, not mutate's callbacks: on success this card leaves the list (unmounts) before they would run.
+    disconnect.mutateAsync(account.id).then(
+      () => toast.success(`${name} was disconnected.`),
+      (error: Error) => toast.error(`Could not disconnect: ${error.message}`),
+    )
+  }
+
+  return (
+    <li className="card account" aria-busy={busy} data-account-id={account.id}>
+      <div className="account-head">
+        {renaming ? (
+          <form className="rename" onSubmit={onRename}>
+            <label className="visually-hidden" htmlFor={`name-${account.id}`}>
+              Account name
+            </label>
+            <input
+              id={`name-${account.id}`}
+              name="display_name"
+              defaultValue={account.display_name ?? ''}
+              placeholder={name}
+              maxLength={100}
+              autoFocus
+              onKeyDown={(event) => event.key === 'Escape' && setRenaming(false)}
+            />
+            <button type="submit" className="button primary small" disabled={rename.isPending}>
+              {rename.isPending ? 'Saving…' : 'Save'}
+            </button>
+            <button type="button" className="button small" onClick={() => setRenaming(false)} disabled={rename.isPending}>
+              Cancel
+            </button>
+          </form>
+        ) : (
+          <h3 className="account-name">{name}</h3>
+        )}
+        <div className="badges">
+          {account.is_default && <span className="badge">Default</span>}
+          <span className={`badge status-${account.status}`}>{statusLabels[account.status]}</span>
+        </div>
+      </div>
+
+      <dl className="facts">
+        <div>
+          <dt>Provider</dt>
+          <dd>{providerLabels[account.provider]}</dd>
+        </div>
+        <div>
+          <dt>Region</dt>
+          <dd>{regionLabels[account.region]}</dd>
+        </div>
+        <div>
+          <dt>Marketplaces</dt>
+          <dd>{account.marketplaces.length ? account.marketplaces.map(marketplaceLabel).join(', ') : '—'}</dd>
+        </div>
+        <div>
+          <dt>Last sync</dt>
+          <dd>{account.last_sync_at ? <time dateTime={account.last_sync_at}>{relativeTime(account.last_sync_at)}</time> : 'Never'}</dd>
+        </div>
+      </dl>
+      {account.last_error && account.status !== 'active' && (
+        <p className="form-error small">Last error: {account.last_error}</p>
+      )}
+      {account.status === 'reauth_required' && (
+        <p className="small">Amazon no longer accepts this authorization. Connect the account again to restore access.</p>
+      )}
+
+      <div className="actions wrap">
+        <button type="button" className="button small" onClick={onSync} disabled={busy}>
+          {sync.isPending ? 'Syncing…' : 'Sync'}
+        </button>
+        <button type="button" className="button small" onClick={() => setRenaming(true)} disabled={busy || renaming}>
+          Rename
+        </button>
+        {!account.is_default && (
+          <button type="button" className="button small" onClick={onMakeDefault} disabled={busy}>
+            {makeDefault.isPending ? 'Saving…' : 'Make default'}
+          </button>
+        )}
+        <button type="button" className="button small danger" onClick={() => setConfirming(true)} disabled={busy}>
+          Disconnect
+        </button>
+      </div>
+
+      <Modal open={confirming} title={`Disconnect ${name}?`} onClose={() => !disconnect.isPending && setConfirming(false)}>
+        <p>
+          sellersync deletes the stored Amazon tokens for this account and stops refreshing them. You can connect it again
+          at any time.
+        </p>
+        <div className="actions">
+          <button type="button" className="button" onClick={() => setConfirming(false)} disabled={disconnect.isPending}>
+            Cancel
+          </button>
+          <button type="button" className="button danger" onClick={onDisconnect} disabled={disconnect.isPending}>
+            {disconnect.isPending ? 'Disconnecting…' : 'Disconnect'}
+          </button>
+        </div>
+      </Modal>
+    </li>
+  )
+}

@@ -1,0 +1,57 @@
+'use client'
+import { type ClientResponse, hc } from 'hono/client'
+import { useMemo } from 'react'
+import type { AppType } from '../../../worker/src/app.ts'
+import { useAuthState } from '../auth/index.ts'
+
+export type ApiClient = ReturnType<typeof hc<AppType>>
+
+/** An API failure: the Worker's `{ error: { code, message } }`, or a network failure (status 0). */
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: string
+
+  constructor(status: number, code: string, message: string) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+  }
+}
+
+/** The typed Hono client for this origin, sending the current session token on every request. */
+export function useApiClient(): ApiClient {
+  const { getToken } = useAuthState()
+  const tokenSource = useMemo(() => ({ getToken }), [getToken])
+  return useMemo(
+    () =>
+      hc<AppType>(window.location.origin, {
+        fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+          const token = await tokenSource.getToken()
+          const headers = new Headers(init?.headers)
+          if (token) headers.set('authorization', `Bearer ${token}`)
+          try {
+            return await fetch(input, { ...init, headers })
+          } catch {
+            throw new ApiError(0, 'network_error', 'Could not reach the server. Check your connection and try again.')
+          }
+        },
+      }),
+    [tokenSource],
+  )
+}
+
+type AnyClientResponse = ClientResponse<unknown, number, string>
+/** The body type of the 2xx responses among a route's possible responses. */
+type SuccessBody<R> = R extends ClientResponse<infer Body, infer Status, string> ? (Status extends 200 | 201 ? Body : Status extends 204 ? undefined : never) : never
+
+/** The body of a successful response, or an ApiError carrying the Worker's error code and message. */
+export async function readJson<R extends AnyClientResponse>(response: R): Promise<SuccessBody<R>> {
+  if (response.ok) return (response.status === 204 ? undefined : await response.json()) as SuccessBody<R>
+  const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null
+  throw new ApiError(
+    response.status,
+    body?.error?.code ?? 'http_error',
+    body?.error?.message ?? `The server answered ${response.status}.`,
+  )
+}

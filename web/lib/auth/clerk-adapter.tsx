@@ -1,0 +1,49 @@
+'use client'
+// Production auth: Clerk's React SDK (@clerk/nextjs cannot build with output: 'export').
+import { ClerkProvider, SignIn, useAuth, useUser } from '@clerk/react'
+import { dark } from '@clerk/themes'
+import { type ReactNode, useEffect, useState } from 'react'
+import { loadClientConfig } from '../client-config.ts'
+import { useColorScheme } from '../use-color-scheme.ts'
+import type { AuthAdapter, AuthState } from './auth-adapter.ts'
+
+function Provider({ children }: { children: ReactNode }) {
+  const scheme = useColorScheme()
+  // The publishable key comes from the Worker at run time (GET /api/client-config).
+  const [publishableKey, setPublishableKey] = useState<string | null>(null)
+  const [failure, setFailure] = useState<Error | null>(null)
+  useEffect(() => {
+    loadClientConfig().then((config) => setPublishableKey(config.clerkPublishableKey), setFailure)
+  }, [])
+  if (failure) throw failure
+  if (!publishableKey) return null
+  return (
+    <ClerkProvider
+      publishableKey={publishableKey}
+      appearance={scheme === 'dark' ? { theme: dark } : {}}
+      signInUrl="/sign-in/"
+      afterSignOutUrl="/sign-in/"
+    >
+      {children}
+    </ClerkProvider>
+  )
+}
+
+function useAuthState(): AuthState {
+  const { isLoaded, isSignedIn, getToken, signOut } = useAuth()
+  const { user } = useUser()
+  const common = { getToken: () => getToken(), signOut: () => signOut() }
+  if (!isLoaded) return { status: 'loading', user: null, ...common }
+  if (!isSignedIn || !user) return { status: 'signed-out', user: null, ...common }
+  return {
+    status: 'signed-in',
+    user: { id: user.id, name: user.fullName, email: user.primaryEmailAddress?.emailAddress ?? null },
+    ...common,
+  }
+}
+
+function SignInForm({ redirectTo }: { redirectTo: string }) {
+  return <SignIn routing="hash" forceRedirectUrl={redirectTo} />
+}
+
+export const authAdapter: AuthAdapter = { Provider, useAuthState, SignInForm }
