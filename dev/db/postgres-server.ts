@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import postgres from 'postgres'
 import { freePort, startProcess, waitUntil } from '../process.ts'
 import type { RunningDatabase } from './database.ts'
@@ -39,6 +39,18 @@ function serverUser(): { uid: number; gid: number } | undefined {
   }
 }
 
+/** The server runs as `postgres`: every directory above its data directory must let that user pass. */
+function assertReachableBy(dir: string, user: { uid: number; gid: number }) {
+  try {
+    execFileSync('test', ['-x', dirname(dir)], { ...user })
+  } catch {
+    throw new Error(
+      `PostgreSQL runs as the postgres user and cannot reach ${dir}: give the directories above it o+x ` +
+        '(chmod o+x), or choose a state directory under a world-traversable path (SELLERSYNC_STATE_DIR).',
+    )
+  }
+}
+
 async function acceptsConnections(url: string): Promise<boolean> {
   const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} })
   try {
@@ -61,6 +73,7 @@ export async function startPostgresServer({ dataDir, port }: { dataDir: string |
   mkdirSync(dir, { recursive: true })
   if (user) chownSync(dir, user.uid, user.gid)
   if (!existsSync(join(dir, 'PG_VERSION'))) {
+    if (user) assertReachableBy(dir, user)
     execFileSync(
       join(bin, 'initdb'),
       ['-D', dir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'],

@@ -2,7 +2,7 @@
 // directory on free ports. Checks what the README promises: it comes up and says so, a second start is
 // refused with a clear message, the Clerk stand-in's webhook reaches the Worker, and SIGINT leaves nothing running.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,6 +10,8 @@ import { freePort } from '../process.ts'
 
 const root = new URL('../../', import.meta.url).pathname
 const stateDir = mkdtempSync(join(tmpdir(), 'sellersync-dev-test-'))
+// Readable by others: with SELLERSYNC_DB=postgres as root, the server runs as the postgres user inside it.
+chmodSync(stateDir, 0o755)
 let env: NodeJS.ProcessEnv
 let port: number
 let stack: ChildProcess
