@@ -1,12 +1,16 @@
 // The dashboard in a real browser against the whole local stack: the local build in web/out (`npm test`
 // makes it first: `npm run build:web:local`), `node dev/stack.ts`
 // in a private state directory on free ports, and drives Debian's Chromium with playwright-core:
-// sign in → empty state → connect through the Amazon stand-in's consent page → rename → disconnect.
+// sign in → empty state → connect through the Amazon stand-in's consent page → rename → a second account
+// (marketplace picker) → make default → switch the active account (remembered across reloads) → sync →
+// reconnect after Amazon revokes → disconnect → an ended session goes back to sign in. axe-core scans the
+// sign-in page, the empty accounts page and the accounts page with accounts (no serious/critical issues).
 // Screenshots at 390 px and 1280 px go to test-results/. Skipped when /usr/bin/chromium is missing.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import axe from 'axe-core'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../process.ts'
@@ -15,11 +19,43 @@ const CHROMIUM = '/usr/bin/chromium'
 const root = new URL('../../../', import.meta.url).pathname
 const results = join(root, 'test-results')
 const stateDir = mkdtempSync(join(tmpdir(), 'sellersync-e2e-'))
+// Readable by others: with SELLERSYNC_DB=postgres as root, the server runs as the postgres user inside it.
+chmodSync(stateDir, 0o755)
 let stack: ChildProcess | undefined
 let browser: Browser | undefined
 let page: Page
 let appUrl: string
+let amazonUrl: string
+let clerkUrl: string
 let output = ''
+
+/** The second seller the Amazon stand-in approves as (queued with POST /__control/next-seller). */
+const EU_SELLER = { // Amazon's store name becomes the account's display name
+  sellingPartnerId: 'AEUSTORE00002', storeName: 'EU store', marketplaceIds: ['A1F83G8C2ARO7P', 'A1PA6795UKMFR9'] }
+
+async function amazonControl(path: string, body: unknown = {}): Promise<unknown> {
+  const response = await fetch(`${amazonUrl}/__control${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  if (!response.ok) throw new Error(`POST /__control${path} → ${response.status}: ${await response.text()}`)
+  return response.json()
+}
+
+type AxeViolation = { id: string; impact: string | null; help: string; targets: string[] }
+type AxeResults = { violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown; failureSummary?: string }> }> }
+
+/** axe-core on the current page: the serious and critical violations, as readable lines. */
+async function seriousA11yViolations(): Promise<string[]> {
+  await page.addScriptTag({ content: axe.source })
+  const violations: AxeViolation[] = await page.evaluate(async () => {
+    const result = await (globalThis as unknown as { axe: { run: () => Promise<AxeResults> } }).axe.run() // the whole document
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, targets: v.nodes.map((n) => `${String(n.target)}: ${n.failureSummary ?? ''}`) }))
+  })
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.targets.join(' | ')})`)
+}
+
+const card = (name: string | RegExp) => page.locator('li.account').filter({ has: page.getByRole('heading', { name }) })
+const selector = () => page.getByLabel('Active account')
 
 async function screenshot(name: string) {
   for (const width of [390, 1280]) {
@@ -33,7 +69,10 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
   beforeAll(async () => {
     const port = await freePort()
     const clerkPort = await freePort()
+    const amazonPort = await freePort()
     appUrl = `http://localhost:${port}`
+    amazonUrl = `http://127.0.0.1:${amazonPort}`
+    clerkUrl = `http://127.0.0.1:${clerkPort}`
     if (!existsSync(join(root, 'web/out/accounts/index.html'))) {
       throw new Error('web/out holds no dashboard build: run `npm run build:web:local` first (npm test does).')
     }
@@ -45,7 +84,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
       SELLERSYNC_SUPABASE_PORT: String(await freePort()),
       SELLERSYNC_DB_PORT: String(await freePort()),
       SELLERSYNC_CLERK_PORT: String(clerkPort),
-      SELLERSYNC_AMAZON_PORT: String(await freePort()),
+      SELLERSYNC_AMAZON_PORT: String(amazonPort),
     }
     stack = spawn(process.execPath, ['dev/stack.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
     await new Promise<void>((resolve, reject) => {
@@ -85,10 +124,13 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     await page.getByLabel('Email').fill('e2e.seller@example.com')
     await page.getByLabel(/First name/).fill('Erin')
     await screenshot('sign-in')
+    expect(await seriousA11yViolations()).toEqual([])
     await page.getByRole('button', { name: 'Continue' }).click()
     await page.waitForURL(`${appUrl}/accounts/`)
     await expect.poll(() => page.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible()).toBe(true)
+    expect(await selector().count()).toBe(0) // nothing to choose yet
     await screenshot('empty')
+    expect(await seriousA11yViolations()).toEqual([])
   })
 
   it('opens the profile menu from the keyboard and closes it with Escape', async () => {
@@ -116,8 +158,9 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     await page.waitForURL(`${appUrl}/accounts/`) // the ?connected= query is read, toasted and dropped
     const card = page.locator('li.account')
     await expect.poll(() => card.count()).toBe(1)
-    expect(await card.locator('.badge').allTextContents()).toEqual(['Default', 'Active'])
+    expect(await card.locator('.badge').allTextContents()).toEqual(['Active in dashboard', 'Default', 'Active'])
     expect(await card.textContent()).toContain('Selling Partner API')
+    await expect.poll(() => selector().isVisible()).toBe(true)
     await expect.poll(() => page.getByText('Amazon account connected.').isVisible()).toBe(true)
     await screenshot('connected')
   })
@@ -138,8 +181,117 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     expect(await card.locator('time').textContent()).toMatch(/now|second/)
   })
 
-  it('disconnects the account after confirming', async () => {
-    await page.locator('li.account').getByRole('button', { name: 'Disconnect' }).click()
+  it('connects a second account, choosing its marketplace in the connect dialog', async () => {
+    await amazonControl('/next-seller', EU_SELLER)
+    await page.getByRole('button', { name: 'Connect an account' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Connect an Amazon account' })
+    await expect.poll(() => dialog.isVisible()).toBe(true)
+    const marketplace = dialog.getByRole('combobox', { name: /^Marketplace/ })
+    expect(await marketplace.locator('option').allTextContents()).toEqual(['Canada', 'United States', 'Mexico', 'Brazil'])
+    await dialog.getByRole('combobox', { name: /^Region/ }).selectOption('eu')
+    expect(await marketplace.inputValue()).toBe('A1F83G8C2ARO7P') // the region's default: United Kingdom
+    expect(await marketplace.locator('option').allTextContents()).toContain('Germany')
+    await marketplace.selectOption({ label: 'Germany' })
+    await screenshot('connect-dialog-eu')
+    await dialog.getByLabel('Amazon Ads').check() // Ads has no marketplace to pick…
+    await expect.poll(() => marketplace.count()).toBe(0)
+    await dialog.getByLabel('Selling Partner API').check() // …SP-API has, for the chosen region
+    await marketplace.selectOption({ label: 'Germany' })
+    const connectRequest = page.waitForRequest((r) => r.url().endsWith('/api/auth/amazon/connect'))
+    await dialog.getByRole('button', { name: 'Continue to Amazon' }).click()
+    expect((await connectRequest).postDataJSON()).toEqual({ provider: 'sp_api', region: 'eu', marketplace: 'A1PA6795UKMFR9' })
+    await page.getByRole('button', { name: 'Approve' }).click()
+    await page.waitForURL(`${appUrl}/accounts/`)
+    await expect.poll(() => page.locator('li.account').count()).toBe(2)
+    const eu = card('EU store')
+    expect(await eu.textContent()).toContain('Europe')
+    expect(await eu.locator('.badge').allTextContents()).toEqual(['Active'])
+    // The default stays active until the seller picks another one.
+    expect(await card('US store').locator('.badge').allTextContents()).toEqual(['Active in dashboard', 'Default', 'Active'])
+    expect(await selector().locator('option:checked').textContent()).toBe('US store (default)')
+  })
+
+  it('has no serious accessibility issues on the accounts page with accounts', async () => {
+    expect(await seriousA11yViolations()).toEqual([])
+  })
+
+  it('makes the second account the default', async () => {
+    const eu = card('EU store')
+    await eu.getByRole('button', { name: 'Make default' }).click()
+    await expect.poll(() => page.getByText(/is now your default account/).isVisible()).toBe(true)
+    await expect.poll(() => eu.locator('.badge').allTextContents()).toContain('Default')
+    expect(await card('US store').getByRole('button', { name: 'Make default' }).isVisible()).toBe(true)
+    expect(await eu.getByRole('button', { name: 'Make default' }).count()).toBe(0)
+    // Nothing chosen yet: the active account follows the default.
+    expect(await eu.locator('.badge').allTextContents()).toEqual(['Active in dashboard', 'Default', 'Active'])
+    await expect.poll(() => page.locator('li.account h3').first().textContent()).toBe('EU store') // default first
+  })
+
+  it('switches the active account with the selector and remembers it after a reload', async () => {
+    await selector().selectOption({ label: 'US store' })
+    await expect.poll(() => card('US store').getAttribute('aria-current')).toBe('true')
+    expect(await card('US store').locator('.badge').allTextContents()).toEqual(['Active in dashboard', 'Active'])
+    expect(await card('EU store').getAttribute('aria-current')).toBeNull()
+    await screenshot('two-accounts')
+    await page.reload()
+    await expect.poll(() => page.locator('li.account').count()).toBe(2)
+    await expect.poll(() => selector().locator('option:checked').textContent()).toBe('US store')
+    expect(await card('US store').getAttribute('aria-current')).toBe('true')
+
+    // From the keyboard: the native select changes with the arrow keys.
+    await selector().focus()
+    await page.keyboard.press('ArrowUp')
+    await expect.poll(() => card('EU store').getAttribute('aria-current')).toBe('true')
+    await page.keyboard.press('ArrowDown')
+    await expect.poll(() => card('US store').getAttribute('aria-current')).toBe('true')
+  })
+
+  it('syncs the second account', async () => {
+    await card('EU store').getByRole('button', { name: 'Sync' }).click()
+    await expect.poll(() => page.getByText('EU store is up to date.').isVisible()).toBe(true)
+  })
+
+  it('offers Reconnect on an account Amazon no longer accepts, and reconnects it through the consent page', async () => {
+    expect(await card('EU store').getByRole('button', { name: 'Reconnect' }).count()).toBe(0)
+    // The Worker marks an account reauth_required when LWA refuses its refresh token (worker tests cover that);
+    // here the list says so for the EU store, and the real connect flow runs from the card.
+    const reauthRequired = async (route: import('playwright-core').Route) => {
+      const response = await route.fetch()
+      const body = (await response.json()) as { accounts: Array<{ display_name: string | null; status: string; last_error: string | null }> }
+      for (const account of body.accounts) {
+        if (account.display_name === 'EU store') Object.assign(account, { status: 'reauth_required', last_error: 'reauth_required' })
+      }
+      await route.fulfill({ response, json: body })
+    }
+    await page.route('**/api/accounts', reauthRequired)
+    await page.reload()
+    const eu = card('EU store')
+    await expect.poll(() => eu.locator('.badge').allTextContents()).toContain('Reconnect needed')
+    expect(await card('US store').getByRole('button', { name: 'Reconnect' }).count()).toBe(0)
+    await screenshot('reconnect-needed')
+    await page.unroute('**/api/accounts', reauthRequired)
+    await amazonControl('/next-seller', EU_SELLER)
+    const connectRequest = page.waitForRequest((r) => r.url().endsWith('/api/auth/amazon/connect'))
+    await eu.getByRole('button', { name: 'Reconnect' }).click()
+    expect((await connectRequest).postDataJSON()).toEqual({ provider: 'sp_api', region: 'eu', marketplace: 'A1F83G8C2ARO7P' })
+    await page.getByRole('button', { name: 'Approve' }).click()
+    await page.waitForURL(`${appUrl}/accounts/`)
+    await expect.poll(() => page.getByText('Amazon account connected.').isVisible()).toBe(true)
+    expect(await page.locator('li.account').count()).toBe(2) // the same seller again, not a third account
+    expect(await card('EU store').locator('.badge').allTextContents()).toEqual(['Default', 'Active'])
+  })
+
+  it('disconnects the accounts after confirming', async () => {
+    await selector().selectOption((await card('EU store').getAttribute('data-account-id'))!)
+    await expect.poll(() => card('EU store').getAttribute('aria-current')).toBe('true')
+    await card('EU store').getByRole('button', { name: 'Disconnect' }).click()
+    const euDialog = page.getByRole('dialog', { name: 'Disconnect EU store?' })
+    await euDialog.getByRole('button', { name: 'Disconnect' }).click()
+    await expect.poll(() => page.locator('li.account').count()).toBe(1)
+    // The active account is gone: the dashboard falls back to the remaining one.
+    await expect.poll(() => selector().locator('option:checked').textContent()).toMatch(/^US store/)
+    expect(await card('US store').getAttribute('aria-current')).toBe('true')
+    await card('US store').getByRole('button', { name: 'Disconnect' }).click()
     const dialog = page.getByRole('dialog', { name: 'Disconnect US store?' })
     await expect.poll(() => dialog.isVisible()).toBe(true)
     await screenshot('disconnect-confirm')
@@ -163,6 +315,19 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     await expect.poll(() => alert.isVisible(), { timeout: 15_000 }).toBe(true) // after the query's own retries
     await page.unroute('**/api/accounts', failing)
     await alert.getByRole('button', { name: 'Try again' }).click()
+    await expect.poll(() => page.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible()).toBe(true)
+  })
+
+  it('sends the user back to sign in when the session has ended', async () => {
+    const stored = await page.evaluate(() => sessionStorage.getItem('sellersync.dev-session'))
+    const { sessionId } = JSON.parse(stored!) as { sessionId: string }
+    const ended = await fetch(`${clerkUrl}/__dev/browser/sessions/${encodeURIComponent(sessionId)}/end`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    expect(ended.status).toBe(200)
+    await page.reload()
+    await page.waitForURL(/\/sign-in\/\?redirect=%2Faccounts%2F$/)
+    await page.getByLabel('Email').fill('e2e.seller@example.com')
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await page.waitForURL(`${appUrl}/accounts/`)
     await expect.poll(() => page.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible()).toBe(true)
   })
 

@@ -2,7 +2,9 @@
 import Link from 'next/link'
 import { usePathname, useRouter } from 'next/navigation'
 import { type ReactNode, useEffect } from 'react'
+import { AccountSelector } from '../../components/AccountSelector.tsx'
 import { ProfileDropdown } from '../../components/ProfileDropdown.tsx'
+import { ActiveAccountProvider } from '../../lib/active-account.tsx'
 import { useAuthState } from '../../lib/auth/index.ts'
 
 /** Every dashboard page: signed-out visitors go to /sign-in and come back here afterwards. */
@@ -25,14 +27,17 @@ export default function DashboardLayout({ children }: { children: ReactNode }) {
     )
   }
   return (
-    <>
+    <ActiveAccountProvider userId={auth.user.id}>
       <header className="topbar">
         <Link href="/accounts/" className="brand">
           sellersync
         </Link>
-        <ProfileDropdown user={auth.user} onSignOut={auth.signOut} />
+        <div className="topbar-end">
+          <AccountSelector />
+          <ProfileDropdown user={auth.user} onSignOut={auth.signOut} />
+        </div>
       </header>
       {children}
-    </>
+    </ActiveAccountProvider>
   )
 }

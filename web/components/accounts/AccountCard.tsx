@@ -3,27 +3,31 @@ import { type FormEvent, useState } from 'react'
 import { toast } from 'sonner'
 import {
   type Account,
+  useConnectAccount,
   useDisconnectAccount,
   useMakeDefault,
   useRenameAccount,
   useSyncAccount,
 } from '../../lib/api/accounts.ts'
+import { useActiveAccount } from '../../lib/active-account.tsx'
+import { marketplaceById } from '../../lib/marketplaces.ts'
 import { Modal } from '../Modal.tsx'
-import { marketplaceLabel, providerLabels, regionLabels, relativeTime, statusLabels } from './labels.ts'
-
-function accountName(account: Account): string {
-  return account.display_name ?? `${providerLabels[account.provider]} · ${account.external_id}`
-}
+import { accountName, marketplaceLabel, providerLabels, regionLabels, relativeTime, statusLabels } from './labels.ts'
 
 export function AccountCard({ account }: { account: Account }) {
   const sync = useSyncAccount()
   const rename = useRenameAccount()
   const makeDefault = useMakeDefault()
   const disconnect = useDisconnectAccount()
+  const connect = useConnectAccount()
+  const { account: activeAccount } = useActiveAccount()
+  const isActive = activeAccount?.id === account.id
+  const needsReconnect = account.status === 'reauth_required' || account.status === 'error'
+  const [redirecting, setRedirecting] = useState(false)
   const [renaming, setRenaming] = useState(false)
   const [confirming, setConfirming] = useState(false)
   const name = accountName(account)
-  const busy = sync.isPending || rename.isPending || makeDefault.isPending || disconnect.isPending
+  const busy = sync.isPending || rename.isPending || makeDefault.isPending || disconnect.isPending || connect.isPending || redirecting
 
   function onSync() {
     sync.mutate(account.id, {
@@ -54,6 +58,19 @@ export function AccountCard({ account }: { account: Account }) {
     })
   }
 
+  /** Same provider and region (and, for SP-API, the same Seller Central marketplace): Amazon's consent again. */
+  async function onReconnect() {
+    const marketplace = account.provider === 'sp_api' ? account.marketplaces.find((id) => marketplaceById(id)?.region === account.region) : undefined
+    try {
+      const { url } = await connect.mutateAsync({ provider: account.provider, region: account.region, ...(marketplace ? { marketplace } : {}) })
+      setRedirecting(true)
+      toast.loading('Taking you to Amazon…', { id: 'connect' })
+      window.location.assign(url)
+    } catch (error) {
+      toast.error(`Could not start reconnecting: ${(error as Error).message}`, { id: 'connect' })
+    }
+  }
+
   function onDisconnect() {
     // mutateAsync, not mutate's callbacks: on success this card leaves the list (unmounts) before they would run.
     disconnect.mutateAsync(account.id).then(
@@ -63,7 +80,7 @@ export function AccountCard({ account }: { account: Account }) {
   }
 
   return (
-    <li className="card account" aria-busy={busy} data-account-id={account.id}>
+    <li className={isActive ? 'card account active' : 'card account'} aria-busy={busy} aria-current={isActive || undefined} data-account-id={account.id}>
       <div className="account-head">
         {renaming ? (
           <form className="rename" onSubmit={onRename}>
@@ -90,6 +107,7 @@ export function AccountCard({ account }: { account: Account }) {
           <h3 className="account-name">{name}</h3>
         )}
         <div className="badges">
+          {isActive && <span className="badge current">Active in dashboard</span>}
           {account.is_default && <span className="badge">Default</span>}
           <span className={`badge status-${account.status}`}>{statusLabels[account.status]}</span>
         </div>
@@ -121,6 +139,11 @@ export function AccountCard({ account }: { account: Account }) {
       )}
 
       <div className="actions wrap">
+        {needsReconnect && (
+          <button type="button" className="button small primary" onClick={() => void onReconnect()} disabled={busy}>
+            {connect.isPending || redirecting ? 'Opening Amazon…' : 'Reconnect'}
+          </button>
+        )}
         <button type="button" className="button small" onClick={onSync} disabled={busy}>
           {sync.isPending ? 'Syncing…' : 'Sync'}
         </button>

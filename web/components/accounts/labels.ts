@@ -1,8 +1,14 @@
 import type { Account } from '../../lib/api/accounts.ts'
+import { marketplaceById } from '../../lib/marketplaces.ts'
 
 export const providerLabels: Record<Account['provider'], string> = {
   sp_api: 'Selling Partner API',
   ads: 'Amazon Ads',
+}
+
+/** The name a seller gave the account, else provider and Amazon id. */
+export function accountName(account: Account): string {
+  return account.display_name ?? `${providerLabels[account.provider]} · ${account.external_id}`
 }
 
 export const regionLabels: Record<Account['region'], string> = {
@@ -19,18 +25,10 @@ export const statusLabels: Record<Account['status'], string> = {
   disconnected: 'Disconnected',
 }
 
-/** Marketplace ids as sellers know them (Amazon's "Marketplace IDs" table). Unknown ids show as they are. */
-const marketplaceCountries: Record<string, string> = {
-  A2EUQ1WTGCTBG2: 'CA', ATVPDKIKX0DER: 'US', A1AM78C64UM0Y8: 'MX', A2Q3Y263D00KWC: 'BR',
-  A28R8C7NBKEWEA: 'IE', A1RKKUPIHCS9HS: 'ES', A1F83G8C2ARO7P: 'UK', A13V1IB3VIYZZH: 'FR',
-  AMEN7PMS3EDWL: 'BE', A1805IZSGTT6HS: 'NL', A1PA6795UKMFR9: 'DE', APJ6JRA9NG5V4: 'IT',
-  A2NODRKZP88ZB9: 'SE', AE08WJ6YKNBMC: 'ZA', A1C3SOZRARQ6R3: 'PL', ARBP9OOSHTCHU: 'EG',
-  A33AVAJ2PDY3EV: 'TR', A17E79C6D8DWNP: 'SA', A2VIGQ35RCS4UG: 'AE', A21TJRUUN4KGV: 'IN',
-  A19VAU5U5O7RUS: 'SG', A39IBJ37TRP1C6: 'AU', A1VC38T7YXB528: 'JP',
-}
-
+/** Marketplace ids as sellers know them (country codes; Amazon's id table says UK for GB). Unknown ids show as they are. */
 export function marketplaceLabel(id: string): string {
-  return marketplaceCountries[id] ?? id
+  const code = marketplaceById(id)?.countryCode
+  return code === 'GB' ? 'UK' : (code ?? id)
 }
 
 /** Messages for `/accounts?connect_error=<code>` (the OAuth callback's failure codes). */

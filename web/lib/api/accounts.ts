@@ -1,6 +1,6 @@
 'use client'
 import type { InferRequestType, InferResponseType } from 'hono/client'
-import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query'
+import { queryOptions, useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query'
 import { type ApiClient, readJson, useApiClient } from './api-client.ts'
 
 type AccountsEndpoint = ApiClient['api']['accounts']
@@ -11,11 +11,20 @@ export const accountsKey = ['accounts'] as const
 
 /** The caller's accounts, default first. Suspends while loading; errors go to the nearest error boundary. */
 export function useAccounts(): Account[] {
+  return useSuspenseQuery(useAccountsQueryOptions()).data
+}
+
+/** The same list without suspending (undefined while loading or after a failure): for the top bar. */
+export function useAccountsIfLoaded(): Account[] | undefined {
+  return useQuery(useAccountsQueryOptions()).data
+}
+
+function useAccountsQueryOptions() {
   const api = useApiClient()
-  return useSuspenseQuery({
+  return queryOptions({
     queryKey: accountsKey,
     queryFn: async () => (await readJson(await api.api.accounts.$get())).accounts,
-  }).data
+  })
 }
 
 /** Puts the server's copy of one account into the cached list. */
