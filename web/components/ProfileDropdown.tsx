@@ -26,10 +26,14 @@ export function ProfileDropdown({ user, onSignOut }: { user: AuthUser; onSignOut
   const router = useRouter()
   const queryClient = useQueryClient()
 
-  const items = [
+  // Navigation closes the menu; sign-out keeps it open, showing its pending state, until it is done.
+  const items: Array<{ label: string; action: () => unknown; keepOpen?: boolean; disabled?: boolean }> = [
     { label: 'Amazon accounts', action: () => router.push('/accounts/') },
+    { label: 'Settings', action: () => router.push('/settings/') },
     {
       label: signingOut ? 'Signing out…' : 'Sign out',
+      keepOpen: true,
+      disabled: signingOut,
       action: async () => {
         setSigningOut(true)
         try {
@@ -148,9 +152,9 @@ export function ProfileDropdown({ user, onSignOut }: { user: AuthUser; onSignOut
               role="menuitem"
               tabIndex={-1}
               className="menu-item"
-              disabled={index === 1 && signingOut}
+              disabled={item.disabled}
               onClick={() => {
-                if (index === 0) close(false)
+                if (!item.keepOpen) close(false)
                 void item.action()
               }}
             >

@@ -142,7 +142,11 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     expect(await menu.textContent()).toContain('e2e.seller@example.com')
     await expect.poll(() => page.locator(':focus').textContent()).toBe('Amazon accounts')
     await page.keyboard.press('ArrowDown')
+    await expect.poll(() => page.locator(':focus').textContent()).toBe('Settings')
+    await page.keyboard.press('ArrowDown')
     await expect.poll(() => page.locator(':focus').textContent()).toBe('Sign out')
+    await page.keyboard.press('ArrowDown') // wraps around
+    await expect.poll(() => page.locator(':focus').textContent()).toBe('Amazon accounts')
     await page.keyboard.press('Escape')
     await expect.poll(() => menu.count()).toBe(0)
     expect(await page.locator(':focus').getAttribute('aria-haspopup')).toBe('menu')
@@ -331,11 +335,33 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     await expect.poll(() => page.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible()).toBe(true)
   })
 
+  it('shows the synced profile on the settings page, reached from the profile menu', async () => {
+    await page.getByRole('button', { name: /Account menu for Erin/ }).click()
+    await page.getByRole('menuitem', { name: 'Settings' }).click()
+    await page.waitForURL(`${appUrl}/settings/`)
+    await expect.poll(() => page.getByText('e2e.seller@example.com').isVisible()).toBe(true)
+    expect(await seriousA11yViolations()).toEqual([])
+    await screenshot('settings')
+  })
+
   it('signs out from the profile menu', async () => {
     await page.getByRole('button', { name: /Account menu for Erin/ }).click()
     await page.getByRole('menuitem', { name: 'Sign out' }).click()
     await page.waitForURL(/\/sign-in\//)
     await page.goto(`${appUrl}/accounts/`)
     await page.waitForURL(/\/sign-in\//)
+  })
+
+  it('signs up a new user from the sign-in page and lands on their empty accounts page', async () => {
+    await page.getByRole('link', { name: 'Create an account' }).click()
+    await page.waitForURL(/\/sign-up\/\?redirect=/)
+    await expect.poll(() => page.getByRole('heading', { name: 'Create your account' }).isVisible()).toBe(true)
+    expect(await seriousA11yViolations()).toEqual([])
+    await page.getByLabel('Email').fill('new.seller@example.com')
+    await page.getByLabel(/First name/).fill('Nia')
+    await page.getByRole('button', { name: 'Create account' }).click()
+    await page.waitForURL(`${appUrl}/accounts/`)
+    await expect.poll(() => page.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible()).toBe(true)
+    expect(await page.getByRole('button', { name: /Account menu for Nia/ }).isVisible()).toBe(true)
   })
 })

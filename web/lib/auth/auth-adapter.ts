@@ -20,4 +20,6 @@ export type AuthAdapter = {
   useAuthState: () => AuthState
   /** The sign-in UI; after signing in the browser goes to `redirectTo` (an app path). */
   SignInForm: ComponentType<{ redirectTo: string }>
+  /** The sign-up UI, same contract. */
+  SignUpForm: ComponentType<{ redirectTo: string }>
 }

@@ -1,6 +1,6 @@
 'use client'
 // Production auth: Clerk's React SDK (@clerk/nextjs cannot build with output: 'export').
-import { ClerkProvider, SignIn, useAuth, useUser } from '@clerk/react'
+import { ClerkProvider, SignIn, SignUp, useAuth, useUser } from '@clerk/react'
 import { dark } from '@clerk/themes'
 import { type ReactNode, useEffect, useState } from 'react'
 import { loadClientConfig } from '../client-config.ts'
@@ -22,6 +22,7 @@ function Provider({ children }: { children: ReactNode }) {
       publishableKey={publishableKey}
       appearance={scheme === 'dark' ? { theme: dark } : {}}
       signInUrl="/sign-in/"
+      signUpUrl="/sign-up/"
       afterSignOutUrl="/sign-in/"
     >
       {children}
@@ -46,4 +47,8 @@ function SignInForm({ redirectTo }: { redirectTo: string }) {
   return <SignIn routing="hash" forceRedirectUrl={redirectTo} />
 }
 
-export const authAdapter: AuthAdapter = { Provider, useAuthState, SignInForm }
+function SignUpForm({ redirectTo }: { redirectTo: string }) {
+  return <SignUp routing="hash" forceRedirectUrl={redirectTo} />
+}
+
+export const authAdapter: AuthAdapter = { Provider, useAuthState, SignInForm, SignUpForm }

@@ -6,3 +6,4 @@ export type { AuthState, AuthUser } from './auth-adapter.ts'
 export const AuthProvider = authAdapter.Provider
 export const useAuthState = authAdapter.useAuthState
 export const SignInForm = authAdapter.SignInForm
+export const SignUpForm = authAdapter.SignUpForm

@@ -3,6 +3,7 @@
 // it keeps a session and hands out short-lived session tokens, refreshed before they expire. The session
 // id lives in sessionStorage (per tab, gone with the tab), the tokens only in memory.
 import { createContext, type FormEvent, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react'
+import Link from 'next/link'
 import { useRouter } from 'next/navigation'
 import { frontendApiHost, loadClientConfig } from '../client-config.ts'
 import type { AuthAdapter, AuthState, AuthUser } from './auth-adapter.ts'
@@ -142,7 +143,8 @@ function useLocalAuth(): LocalAuth {
   return auth
 }
 
-function SignInForm({ redirectTo }: { redirectTo: string }) {
+/** The stand-in signs in by email and creates unknown emails, so signing up is the same form, worded for it. */
+function EmailForm({ redirectTo, mode }: { redirectTo: string; mode: 'sign-in' | 'sign-up' }) {
   const { signIn } = useLocalAuth()
   const router = useRouter()
   const [pending, setPending] = useState(false)
@@ -164,7 +166,7 @@ function SignInForm({ redirectTo }: { redirectTo: string }) {
 
   return (
     <form className="card sign-in-form" onSubmit={onSubmit} aria-describedby="sign-in-note">
-      <h1>Sign in</h1>
+      <h1>{mode === 'sign-in' ? 'Sign in' : 'Create your account'}</h1>
       <p id="sign-in-note" className="muted">
         Local development: the Clerk stand-in signs you in by email, no password. New emails create a user.
       </p>
@@ -173,8 +175,8 @@ function SignInForm({ redirectTo }: { redirectTo: string }) {
         <input name="email" type="email" autoComplete="email" required autoFocus />
       </label>
       <label>
-        First name <span className="muted">(optional, for new users)</span>
-        <input name="first_name" type="text" autoComplete="given-name" />
+        First name {mode === 'sign-in' && <span className="muted">(optional, for new users)</span>}
+        <input name="first_name" type="text" autoComplete="given-name" required={mode === 'sign-up'} />
       </label>
       {error && (
         <p role="alert" className="form-error">
@@ -182,10 +184,20 @@ function SignInForm({ redirectTo }: { redirectTo: string }) {
         </p>
       )}
       <button type="submit" className="button primary" disabled={pending}>
-        {pending ? 'Signing in…' : 'Continue'}
+        {pending ? 'Signing in…' : mode === 'sign-in' ? 'Continue' : 'Create account'}
       </button>
+      <p className="muted">
+        {mode === 'sign-in' ? (
+          <>New here? <Link href={`/sign-up/?redirect=${encodeURIComponent(redirectTo)}`}>Create an account</Link></>
+        ) : (
+          <>Already have an account? <Link href={`/sign-in/?redirect=${encodeURIComponent(redirectTo)}`}>Sign in</Link></>
+        )}
+      </p>
     </form>
   )
 }
 
-export const authAdapter: AuthAdapter = { Provider, useAuthState: useLocalAuth, SignInForm }
+const SignInForm = ({ redirectTo }: { redirectTo: string }) => <EmailForm redirectTo={redirectTo} mode="sign-in" />
+const SignUpForm = ({ redirectTo }: { redirectTo: string }) => <EmailForm redirectTo={redirectTo} mode="sign-up" />
+
+export const authAdapter: AuthAdapter = { Provider, useAuthState: useLocalAuth, SignInForm, SignUpForm }

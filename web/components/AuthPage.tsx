@@ -1,0 +1,27 @@
+'use client'
+import { useRouter } from 'next/navigation'
+import { type ComponentType, useEffect, useState } from 'react'
+import { useAuthState } from '../lib/auth/index.ts'
+import { safeRedirect } from '../lib/safe-redirect.ts'
+
+/** Sign-in and sign-up: the form, then back to `?redirect=` (app paths only) once signed in. */
+export function AuthPage({ Form }: { Form: ComponentType<{ redirectTo: string }> }) {
+  const auth = useAuthState()
+  const router = useRouter()
+  // Read after mount: the page is prerendered without a query string.
+  const [redirectTo, setRedirectTo] = useState<string | null>(null)
+  useEffect(() => setRedirectTo(safeRedirect(new URLSearchParams(window.location.search).get('redirect'))), [])
+
+  useEffect(() => {
+    if (auth.status === 'signed-in' && redirectTo) router.replace(redirectTo)
+  }, [auth.status, redirectTo, router])
+
+  return (
+    <main className="sign-in-page">
+      <p className="brand" aria-hidden="true">
+        sellersync
+      </p>
+      {auth.status === 'signed-out' && redirectTo ? <Form redirectTo={redirectTo} /> : <p className="muted">Loading…</p>}
+    </main>
+  )
+}
