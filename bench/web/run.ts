@@ -7,13 +7,13 @@
 //     median of BENCH_WEB_RUNS loads): /sign-in/ and, signed in through the Clerk stand-in, /accounts/
 //     (against `node dev/stack.ts`), and the minimal page from a static file server.
 // Target: the accounts page's JS ≤ 1.3 × the minimal page's.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
-import { tmpdir } from 'node:os'
 import { extname, join, normalize } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { chromium, type Browser } from 'playwright-core'
+import { startIsolatedStack } from '../../dev/isolated-stack.ts'
 import { freePort } from '../../dev/process.ts'
 
 const root = new URL('../../', import.meta.url).pathname
@@ -66,34 +66,6 @@ async function serveStatic(dir: string): Promise<{ url: string; server: Server }
   return { url: `http://127.0.0.1:${port}`, server }
 }
 
-async function startStack(): Promise<{ url: string; stack: ChildProcess; stateDir: string }> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'sellersync-bench-web-'))
-  const port = await freePort()
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    SELLERSYNC_STATE_DIR: stateDir,
-    SELLERSYNC_DEV_VARS: join(stateDir, 'dev.vars'),
-    SELLERSYNC_PORT: String(port),
-    SELLERSYNC_SUPABASE_PORT: String(await freePort()),
-    SELLERSYNC_DB_PORT: String(await freePort()),
-    SELLERSYNC_CLERK_PORT: String(await freePort()),
-    SELLERSYNC_AMAZON_PORT: String(await freePort()),
-  }
-  const stack = spawn(process.execPath, ['dev/stack.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`dev/stack.ts: no "ready" line within 150 s:\n${output}`)), 150_000)
-    const onText = (text: string) => {
-      output += text
-      if (/ready in [\d.]+ s/.test(output)) (clearTimeout(timer), resolve())
-    }
-    stack.stdout!.setEncoding('utf8').on('data', onText)
-    stack.stderr!.setEncoding('utf8').on('data', onText)
-    stack.on('exit', (code) => (clearTimeout(timer), reject(new Error(`dev/stack.ts exited (${code}):\n${output}`))))
-  })
-  return { url: `http://localhost:${port}`, stack, stateDir }
-}
-
 const OBSERVE_LCP = `
   window.__lcp = 0;
   new PerformanceObserver((list) => {
@@ -140,7 +112,8 @@ async function main() {
         args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
       })
       const { url: minimalUrl, server } = await serveStatic(join(minimalDir, 'out'))
-      const { url, stack, stateDir } = await startStack()
+      const stack = await startIsolatedStack('bench-web')
+      const url = stack.url
       try {
         lcpRows.push(['minimal page /', await lcp(browser, `${minimalUrl}/`, 'h1')])
         lcpRows.push(['dashboard /sign-in/', await lcp(browser, `${url}/sign-in/`, 'form h1')])
@@ -156,10 +129,7 @@ async function main() {
       } finally {
         await browser.close()
         server.close()
-        const exited = new Promise((resolve) => stack.on('exit', resolve))
-        stack.kill('SIGINT')
-        await exited
-        rmSync(stateDir, { recursive: true, force: true })
+        await stack.stop()
       }
     } else {
       lcpRows = []

@@ -1,25 +1,13 @@
 // `npm run dev` end to end: the real orchestrator, wrangler dev and every service, in a private state
 // directory on free ports. Checks what the README promises: it comes up and says so, a second start is
 // refused with a clear message, the Clerk stand-in's webhook reaches the Worker, and SIGINT leaves nothing running.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { execFileSync, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort } from '../process.ts'
+import { spawnStack, startIsolatedStack, type IsolatedStack } from '../isolated-stack.ts'
 
-const root = new URL('../../', import.meta.url).pathname
-const stateDir = mkdtempSync(join(tmpdir(), 'sellersync-dev-test-'))
-// Readable by others: with SELLERSYNC_DB=postgres as root, the server runs as the postgres user inside it.
-chmodSync(stateDir, 0o755)
-let env: NodeJS.ProcessEnv
-let port: number
-let stack: ChildProcess
-let output = ''
-
-function startStack(): ChildProcess {
-  return spawn(process.execPath, ['dev/stack.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-}
+let stack: IsolatedStack
 
 function collect(child: ChildProcess, onText: (text: string) => void) {
   child.stdout!.setEncoding('utf8').on('data', onText)
@@ -50,54 +38,34 @@ const alive = (pid: number) => {
 }
 
 beforeAll(async () => {
-  port = await freePort()
-  env = {
-    ...process.env,
-    SELLERSYNC_STATE_DIR: stateDir,
-    SELLERSYNC_DEV_VARS: join(stateDir, 'dev.vars'),
-    SELLERSYNC_PORT: String(port),
-    SELLERSYNC_SUPABASE_PORT: String(await freePort()),
-    SELLERSYNC_DB_PORT: String(await freePort()),
-    SELLERSYNC_CLERK_PORT: String(await freePort()),
-    SELLERSYNC_AMAZON_PORT: String(await freePort()),
-  }
-  stack = startStack()
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "ready" line within 150 s:\n${output}`)), 150_000)
-    collect(stack, (text) => {
-      output += text
-      if (/ready in [\d.]+ s/.test(output)) (clearTimeout(timer), resolve())
-    })
-    stack.on('exit', (code) => (clearTimeout(timer), reject(new Error(`npm run dev exited (${code}):\n${output}`))))
-  })
+  stack = await startIsolatedStack('dev-test')
 }, 160_000)
 
 afterAll(async () => {
-  if (stack.exitCode === null) stack.kill('SIGKILL')
-  rmSync(stateDir, { recursive: true, force: true })
+  if (stack.process.exitCode === null) stack.process.kill('SIGKILL')
+  await stack.stop()
 })
 
 describe('npm run dev', () => {
   it('prints the URL once the Worker reports the database reachable', async () => {
-    expect(output).toContain(`http://localhost:${port}`)
-    const health = await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()
+    expect(stack.output()).toContain(stack.url)
+    const health = await (await fetch(`http://127.0.0.1:${stack.port}/api/health`)).json()
     expect(health).toMatchObject({ status: 'ok', database: 'reachable' })
   })
 
   it('refuses a second start with a message naming the running one', async () => {
-    const second = startStack()
+    const second = spawnStack(stack.env)
     let text = ''
     collect(second, (chunk) => (text += chunk))
     const code = await new Promise<number | null>((resolve) => second.on('exit', resolve))
     expect(code).toBe(1)
-    expect(text).toContain(`already running (pid ${stack.pid})`)
+    expect(text).toContain(`already running (pid ${stack.process.pid})`)
   })
 
   it('delivers the Clerk stand-in\'s user.created webhook to the Worker, so the new user can use the API', async () => {
-    const secrets = JSON.parse(readFileSync(join(stateDir, 'local-secrets.json'), 'utf8')) as { clerkSecretKey: string }
-    const clerk = `http://127.0.0.1:${env.SELLERSYNC_CLERK_PORT}`
+    const secrets = JSON.parse(readFileSync(join(stack.stateDir, 'local-secrets.json'), 'utf8')) as { clerkSecretKey: string }
     const call = async (path: string, body: unknown) =>
-      (await fetch(`${clerk}${path}`, {
+      (await fetch(`${stack.clerkUrl}${path}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${secrets.clerkSecretKey}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
@@ -106,19 +74,19 @@ describe('npm run dev', () => {
     const session = await call('/v1/sessions', { user_id: user.id })
     const { jwt } = await call(`/v1/sessions/${session.id}/tokens`, {})
 
-    const me = await fetch(`http://127.0.0.1:${port}/api/me`, { headers: { authorization: `Bearer ${jwt}` } })
+    const me = await fetch(`http://127.0.0.1:${stack.port}/api/me`, { headers: { authorization: `Bearer ${jwt}` } })
     expect(me.status).toBe(200)
     expect(await me.json()).toMatchObject({ id: user.id, email: 'local@example.com', first_name: 'Local' })
   })
 
   it('stops every process it started on SIGINT', async () => {
-    const children = descendants(stack.pid!)
+    const children = descendants(stack.process.pid!)
     expect(children.length).toBeGreaterThanOrEqual(3) // at least PostgREST, wrangler and workerd
-    const exited = new Promise<number | null>((resolve) => stack.on('exit', resolve))
-    stack.kill('SIGINT')
+    const exited = new Promise<number | null>((resolve) => stack.process.on('exit', resolve))
+    stack.process.kill('SIGINT')
     expect(await exited).toBe(0)
     await new Promise((resolve) => setTimeout(resolve, 500))
     expect(children.filter(alive)).toEqual([])
-    expect(() => readFileSync(join(stateDir, 'dev.pid'))).toThrow()
+    expect(() => readFileSync(join(stack.stateDir, 'dev.pid'))).toThrow()
   })
 })

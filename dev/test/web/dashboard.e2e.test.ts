@@ -6,28 +6,22 @@
 // reconnect after Amazon revokes → disconnect → an ended session goes back to sign in. axe-core scans the
 // sign-in page, the empty accounts page and the accounts page with accounts (no serious/critical issues).
 // Screenshots at 390 px and 1280 px go to test-results/. Skipped when /usr/bin/chromium is missing.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import axe from 'axe-core'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort } from '../../process.ts'
+import { startIsolatedStack, type IsolatedStack } from '../../isolated-stack.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 const root = new URL('../../../', import.meta.url).pathname
 const results = join(root, 'test-results')
-const stateDir = mkdtempSync(join(tmpdir(), 'sellersync-e2e-'))
-// Readable by others: with SELLERSYNC_DB=postgres as root, the server runs as the postgres user inside it.
-chmodSync(stateDir, 0o755)
-let stack: ChildProcess | undefined
+let stack: IsolatedStack | undefined
 let browser: Browser | undefined
 let page: Page
 let appUrl: string
 let amazonUrl: string
 let clerkUrl: string
-let output = ''
 
 /** The second seller the Amazon stand-in approves as (queued with POST /__control/next-seller). */
 const EU_SELLER = { // Amazon's store name becomes the account's display name
@@ -67,36 +61,11 @@ async function screenshot(name: string) {
 
 describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local stack', () => {
   beforeAll(async () => {
-    const port = await freePort()
-    const clerkPort = await freePort()
-    const amazonPort = await freePort()
-    appUrl = `http://localhost:${port}`
-    amazonUrl = `http://127.0.0.1:${amazonPort}`
-    clerkUrl = `http://127.0.0.1:${clerkPort}`
     if (!existsSync(join(root, 'web/out/accounts/index.html'))) {
       throw new Error('web/out holds no dashboard build: run `npm run build:web:local` first (npm test does).')
     }
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      SELLERSYNC_STATE_DIR: stateDir,
-      SELLERSYNC_DEV_VARS: join(stateDir, 'dev.vars'),
-      SELLERSYNC_PORT: String(port),
-      SELLERSYNC_SUPABASE_PORT: String(await freePort()),
-      SELLERSYNC_DB_PORT: String(await freePort()),
-      SELLERSYNC_CLERK_PORT: String(clerkPort),
-      SELLERSYNC_AMAZON_PORT: String(amazonPort),
-    }
-    stack = spawn(process.execPath, ['dev/stack.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "ready" line within 150 s:\n${output}`)), 150_000)
-      const onText = (text: string) => {
-        output += text
-        if (/ready in [\d.]+ s/.test(output)) (clearTimeout(timer), resolve())
-      }
-      stack!.stdout!.setEncoding('utf8').on('data', onText)
-      stack!.stderr!.setEncoding('utf8').on('data', onText)
-      stack!.on('exit', (code) => (clearTimeout(timer), reject(new Error(`dev/stack.ts exited (${code}):\n${output}`))))
-    })
+    stack = await startIsolatedStack('e2e')
+    ;({ url: appUrl, amazonUrl, clerkUrl } = stack)
 
     mkdirSync(results, { recursive: true })
     browser = await chromium.launch({
@@ -110,12 +79,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
 
   afterAll(async () => {
     await browser?.close()
-    if (stack && stack.exitCode === null) {
-      const exited = new Promise((resolve) => stack!.on('exit', resolve))
-      stack.kill('SIGINT')
-      await exited
-    }
-    rmSync(stateDir, { recursive: true, force: true })
+    await stack?.stop()
   }, 30_000)
 
   it('sends a signed-out visitor to sign in, and back to the page they asked for', async () => {
