@@ -28,8 +28,22 @@ export function spawnStack(env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, ['dev/stack.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
 }
 
-/** Starts it and resolves once it prints "ready", rejecting with its output if it exits or stalls first. */
-export async function startIsolatedStack(name: string, { timeoutMs = 150_000 } = {}): Promise<IsolatedStack> {
+/**
+ * Starts it and resolves once it prints "ready", rejecting with its output if it exits or stalls first.
+ * Free ports are only free when looked at: two stacks starting at once (test files run in parallel) can
+ * race for one, so a start that fails on a port in use is tried again on new ports.
+ */
+export async function startIsolatedStack(name: string, options: { timeoutMs?: number } = {}): Promise<IsolatedStack> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(name, options)
+    } catch (error) {
+      if (attempt >= 3 || !/address already in use|EADDRINUSE/i.test((error as Error).message)) throw error
+    }
+  }
+}
+
+async function startOnce(name: string, { timeoutMs = 150_000 }: { timeoutMs?: number }): Promise<IsolatedStack> {
   const stateDir = mkdtempSync(join(tmpdir(), `sellersync-${name}-`))
   // Traversable by others: with SELLERSYNC_DB=postgres as root, the server runs as the postgres user inside it.
   chmodSync(stateDir, 0o755)
