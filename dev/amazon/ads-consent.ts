@@ -1,7 +1,7 @@
 import { marketplaceById } from '../../worker/src/amazon/regions.ts'
 import type { AmazonInstance } from './amazon-instance.ts'
 import { renderConsentPage } from './consent-html.ts'
-import { type ConsentRequest, errorPage, formAction, parseDecision, queryValue, redirectWith } from './consent-request.ts'
+import { type ConsentRequest, consentDecision, errorPage, formAction, queryValue, redirectWith } from './consent-request.ts'
 import { html, type Reply } from './http-io.ts'
 
 const BRAND = 'Login with Amazon'
@@ -75,15 +75,8 @@ export function handleAdsConsent(instance: AmazonInstance, request: ConsentReque
     )
   }
 
-  const decision = parseDecision(request)
-  if (!decision) return errorPage(BRAND, 'Choose Approve or Deny (form field decision=approve|deny).')
-  if (decision === 'deny') {
-    return redirectWith(redirectUri, {
-      error: 'access_denied',
-      error_description: 'The user denied the request.',
-      state,
-    })
-  }
+  const decision = consentDecision(request, { brand: BRAND, redirectUri, state, description: 'The user denied the request.' })
+  if (decision !== 'approve') return decision
   const account = instance.adsAccounts.take(request.region)
   const code = instance.authorizations.issueCode({
     clientId: client.clientId,

@@ -25,6 +25,20 @@ export function parseDecision(request: ConsentRequest): 'approve' | 'deny' | und
   return parsed.success ? parsed.data.decision : undefined
 }
 
+/**
+ * The posted Approve/Deny answer: 'approve', or the reply itself — an error page when the form carries
+ * no decision, or the deny redirect (`error=access_denied`) back to the app.
+ */
+export function consentDecision(
+  request: ConsentRequest,
+  denial: { brand: string; redirectUri: string; state: string | undefined; description: string },
+): 'approve' | Reply {
+  const decision = parseDecision(request)
+  if (!decision) return errorPage(denial.brand, 'Choose Approve or Deny (form field decision=approve|deny).')
+  if (decision === 'approve') return 'approve'
+  return redirectWith(denial.redirectUri, { error: 'access_denied', error_description: denial.description, state: denial.state })
+}
+
 /** Where the consent form posts: this very URL on the stand-in (host segment, path and query). */
 export function formAction(request: ConsentRequest): string {
   const search = request.query.toString()

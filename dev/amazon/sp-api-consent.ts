@@ -1,7 +1,7 @@
 import { marketplaceById } from '../../worker/src/amazon/regions.ts'
 import type { AmazonInstance } from './amazon-instance.ts'
 import { renderConsentPage } from './consent-html.ts'
-import { type ConsentRequest, errorPage, formAction, parseDecision, queryValue, redirectWith } from './consent-request.ts'
+import { type ConsentRequest, consentDecision, errorPage, formAction, queryValue, redirectWith } from './consent-request.ts'
 import { html, type Reply } from './http-io.ts'
 
 const BRAND = 'Seller Central'
@@ -59,16 +59,14 @@ export function handleSpApiConsent(instance: AmazonInstance, request: ConsentReq
     )
   }
 
-  const decision = parseDecision(request)
-  if (!decision) return errorPage(BRAND, 'Choose Approve or Deny (form field decision=approve|deny).')
-  if (decision === 'deny') {
-    // Amazon documents no deny redirect for SP-API; this one follows Login with Amazon's (OAuth 2.0) shape.
-    return redirectWith(redirectUri, {
-      error: 'access_denied',
-      error_description: 'The selling partner denied the authorization request.',
-      state,
-    })
-  }
+  // Amazon documents no deny redirect for SP-API; this one follows Login with Amazon's (OAuth 2.0) shape.
+  const decision = consentDecision(request, {
+    brand: BRAND,
+    redirectUri,
+    state,
+    description: 'The selling partner denied the authorization request.',
+  })
+  if (decision !== 'approve') return decision
   const seller = instance.sellers.take(request.region)
   const code = instance.authorizations.issueCode({
     clientId: client.clientId,

@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../src/app.ts'
-import { ConfigError, parseAmazonConfig } from '../src/env.ts'
+import { parseAmazonConfig } from '../src/env.ts'
+import { configProblems } from './support/config-problems.ts'
 
 const bindings = env as unknown as Record<string, string>
 const amazon = {
@@ -12,15 +13,7 @@ const amazon = {
   SPAPI_APPLICATION_ID: 'amzn1.sp.solution.test',
 }
 
-function problemsOf(values: Record<string, unknown>): string[] {
-  try {
-    parseAmazonConfig(values)
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems
-    throw error
-  }
-  return []
-}
+const problemsOf = (values: Record<string, unknown>) => configProblems(parseAmazonConfig, values)
 
 describe('parseAmazonConfig', () => {
   it('applies the defaults: redirect URI from APP_URL, Ads client = LWA client, not a draft app, real Amazon hosts', () => {

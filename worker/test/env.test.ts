@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../src/app.ts'
-import { ConfigError, parseConfig } from '../src/env.ts'
+import { parseConfig } from '../src/env.ts'
+import { configProblems } from './support/config-problems.ts'
 
 const pem = '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----'
 const valid = {
@@ -13,15 +14,7 @@ const valid = {
   CLERK_WEBHOOK_SECRET: 'whsec_c2VjcmV0',
 }
 
-function problemsOf(bindings: Record<string, unknown>): string[] {
-  try {
-    parseConfig(bindings)
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems
-    throw error
-  }
-  return []
-}
+const problemsOf = (values: Record<string, unknown>) => configProblems(parseConfig, values)
 
 describe('parseConfig', () => {
   it('accepts a complete configuration', () => {
