@@ -228,6 +228,29 @@ describe('POST /api/accounts/:id/sync', () => {
     expect(await storedAccount(accountId)).toMatchObject({ status: 'reauth_required' })
   })
 
+  it('refreshes once when Amazon refuses an access token that has not expired yet', async () => {
+    const { token, accountId } = await userWithSeller()
+    await amazonControl('POST', '/expire-access-tokens') // Amazon's copy lapses; ours still looks valid
+    const before = await storedCredentials(accountId)
+    const refreshesBefore = await countAmazonRequests({ grantType: 'refresh_token' })
+    const { status } = await api(token, 'POST', `/${accountId}/sync`)
+    expect(status).toBe(200)
+    expect(await countAmazonRequests({ grantType: 'refresh_token' })).toBe(refreshesBefore + 1)
+    expect((await storedCredentials(accountId))!.access_token).not.toBe(before!.access_token)
+    expect(await storedAccount(accountId)).toMatchObject({ status: 'active', last_error: null })
+  })
+
+  it('marks the account reauth_required when the seller revoked the app while the access token was still cached', async () => {
+    const { token, accountId, seller } = await userWithSeller()
+    await amazonControl('POST', '/revoke', { sellingPartnerId: seller.sellingPartnerId })
+    const refreshesBefore = await countAmazonRequests({ grantType: 'refresh_token' })
+    const { status, json } = await api(token, 'POST', `/${accountId}/sync`)
+    expect(status).toBe(409)
+    expect(errorCode(json)).toBe('reauth_required')
+    expect(await countAmazonRequests({ grantType: 'refresh_token' })).toBe(refreshesBefore + 1)
+    expect(await storedAccount(accountId)).toMatchObject({ status: 'reauth_required', last_error: 'reauth_required' })
+  })
+
   it('answers 503 amazon_unavailable with last_error set when Amazon fails', async () => {
     const { token, accountId } = await userWithSeller()
     await injectFault({ kind: 'error', target: '/sellingpartnerapi-na.amazon.com/sellers/v1/marketplaceParticipations', status: 503 })

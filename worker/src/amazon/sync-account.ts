@@ -1,6 +1,6 @@
 import { decryptToken, encryptingKeyId, encryptToken } from '../crypto/token-cipher.ts'
 import { type Account, recordAccountEvent, updateAccountState } from '../db/accounts.ts'
-import { getCredentials, recordRefreshFailure, saveRefreshedTokens } from '../db/credentials.ts'
+import { getCredentials, recordRefreshFailure, saveRefreshedTokens, type StoredCredentials } from '../db/credentials.ts'
 import type { Db } from '../db/supabase.ts'
 import type { AmazonConfig } from '../env.ts'
 import { listAdsProfiles } from './ads-api.ts'
@@ -25,47 +25,35 @@ export class SyncError extends Error {
 /**
  * Refreshes the access token when it is missing or about to expire, then re-reads what the grant
  * opens (SP-API marketplaces, or the Ads profile's marketplace) and stores it with last_sync_at.
+ * A cached token that Amazon refuses (the seller revoked the app; the token outlives the grant) is
+ * refreshed once, so a revoked grant shows up as reauth_required instead of a vague rejection.
  * The account must already be known to belong to the caller. Service role for every write.
  */
 export async function syncAccount(config: AmazonConfig, db: Db, userId: string, account: Account): Promise<Account> {
   const credentials = await getCredentials(db, account.id)
   if (!credentials) return markReauthRequired(db, userId, account, 'no_credentials')
 
-  let accessToken: string | undefined
   const expiresAt = credentials.access_token_expires_at ? Date.parse(credentials.access_token_expires_at) : 0
-  if (credentials.access_token && expiresAt - EXPIRY_MARGIN_MS > Date.now()) {
-    accessToken = await decryptToken(config, credentials.access_token)
-  } else {
-    const refreshToken = await decryptToken(config, credentials.refresh_token)
+  const cached = credentials.access_token && expiresAt - EXPIRY_MARGIN_MS > Date.now() ? credentials.access_token : null
+  const readOrFail = async (accessToken: string) => {
     try {
-      const tokens = await refreshAccessToken(lwaClientFor(config, account.provider, account.region), refreshToken)
-      const keyId = await encryptingKeyId(config)
-      // A new refresh token only if LWA rotated it; the same one again if the encrypting key changed.
-      const rotated = tokens.refreshToken !== undefined && tokens.refreshToken !== refreshToken
-      const newRefreshToken = rotated ? tokens.refreshToken! : keyId !== credentials.fernet_key_id ? refreshToken : undefined
-      await saveRefreshedTokens(db, account.id, {
-        accessToken: await encryptToken(config, tokens.accessToken),
-        accessTokenExpiresAt: tokens.expiresAt.toISOString(),
-        refreshToken: newRefreshToken === undefined ? undefined : await encryptToken(config, newRefreshToken),
-        fernetKeyId: keyId,
-      })
-      await recordAccountEvent(db, { accountId: account.id, userId, kind: 'refreshed', detail: { rotated } })
-      accessToken = tokens.accessToken
+      return await readMarketplaces(config, account, accessToken)
     } catch (error) {
-      if (!(error instanceof LwaError)) throw error
-      await recordRefreshFailure(db, account.id, error.kind)
-      if (error.kind === 'invalid_grant' || error.kind === 'invalid_client') return markReauthRequired(db, userId, account, error.kind)
-      await failSync(db, userId, account, error.kind === 'unavailable' || error.kind === 'throttled' ? 'amazon_unavailable' : 'amazon_rejected')
+      if (!(error instanceof AmazonApiError)) throw error
+      return failSync(db, userId, account, failureCode(error.kind))
     }
   }
-
-  let marketplaces: string[]
-  try {
-    marketplaces = await readMarketplaces(config, account, accessToken!)
-  } catch (error) {
-    if (!(error instanceof AmazonApiError)) throw error
-    return failSync(db, userId, account, error.kind === 'unavailable' || error.kind === 'throttled' ? 'amazon_unavailable' : 'amazon_rejected')
+  let marketplaces: string[] | undefined
+  if (cached) {
+    try {
+      marketplaces = await readMarketplaces(config, account, await decryptToken(config, cached))
+    } catch (error) {
+      if (!(error instanceof AmazonApiError)) throw error
+      // Refused before its expiry: the seller may have revoked the app. A refresh tells (reauth_required).
+      if (error.kind !== 'unauthorized') return failSync(db, userId, account, failureCode(error.kind))
+    }
   }
+  marketplaces ??= await readOrFail(await refresh(config, db, userId, account, credentials))
   const synced = await updateAccountState(db, account.id, {
     marketplaces,
     last_sync_at: new Date().toISOString(),
@@ -75,6 +63,38 @@ export async function syncAccount(config: AmazonConfig, db: Db, userId: string, 
   await recordAccountEvent(db, { accountId: account.id, userId, kind: 'synced', detail: { marketplaces } })
   return synced
 }
+
+/**
+ * Trades the stored refresh token for a new access token and stores both (re-encrypting the refresh
+ * token whenever the encrypting key changed: one fernet_key_id covers both). Throws SyncError when LWA
+ * refuses, after recording why.
+ */
+async function refresh(config: AmazonConfig, db: Db, userId: string, account: Account, credentials: StoredCredentials): Promise<string> {
+  const refreshToken = await decryptToken(config, credentials.refresh_token)
+  try {
+    const tokens = await refreshAccessToken(lwaClientFor(config, account.provider, account.region), refreshToken)
+    const keyId = await encryptingKeyId(config)
+    // A new refresh token only if LWA rotated it; the same one again if the encrypting key changed.
+    const rotated = tokens.refreshToken !== undefined && tokens.refreshToken !== refreshToken
+    const newRefreshToken = rotated ? tokens.refreshToken! : keyId !== credentials.fernet_key_id ? refreshToken : undefined
+    await saveRefreshedTokens(db, account.id, {
+      accessToken: await encryptToken(config, tokens.accessToken),
+      accessTokenExpiresAt: tokens.expiresAt.toISOString(),
+      refreshToken: newRefreshToken === undefined ? undefined : await encryptToken(config, newRefreshToken),
+      fernetKeyId: keyId,
+    })
+    await recordAccountEvent(db, { accountId: account.id, userId, kind: 'refreshed', detail: { rotated } })
+    return tokens.accessToken
+  } catch (error) {
+    if (!(error instanceof LwaError)) throw error
+    await recordRefreshFailure(db, account.id, error.kind)
+    if (error.kind === 'invalid_grant' || error.kind === 'invalid_client') return markReauthRequired(db, userId, account, error.kind)
+    return failSync(db, userId, account, failureCode(error.kind))
+  }
+}
+
+/** Amazon down or throttling is worth a retry later; anything else it said is a rejection. */
+const failureCode = (kind: string) => (kind === 'unavailable' || kind === 'throttled' ? 'amazon_unavailable' : 'amazon_rejected')
 
 async function readMarketplaces(config: AmazonConfig, account: Account, accessToken: string): Promise<string[]> {
   if (account.provider === 'sp_api') {
