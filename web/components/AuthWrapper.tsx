@@ -3,8 +3,9 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { type ReactNode, useState } from 'react'
 import { Toaster } from 'sonner'
-import { ApiError } from '../lib/api/api-client.ts'
+import { ApiError } from '../lib/api/api-error.ts'
 import { AuthProvider } from '../lib/auth/index.ts'
+import { RegionBoundary } from './RegionBoundary.tsx'
 
 function createQueryClient() {
   return new QueryClient({
@@ -22,11 +23,14 @@ function createQueryClient() {
 export function AuthWrapper({ children }: { children: ReactNode }) {
   const [queryClient] = useState(createQueryClient)
   return (
-    <AuthProvider>
-      <QueryClientProvider client={queryClient}>
-        {children}
-        <Toaster theme="system" position="top-center" richColors closeButton />
-      </QueryClientProvider>
-    </AuthProvider>
+    // Outermost, so a failed start (the auth provider could not load its settings) gets a retry too.
+    <RegionBoundary title="sellersync could not start">
+      <AuthProvider>
+        <QueryClientProvider client={queryClient}>
+          {children}
+          <Toaster theme="system" position="top-center" richColors closeButton />
+        </QueryClientProvider>
+      </AuthProvider>
+    </RegionBoundary>
   )
 }

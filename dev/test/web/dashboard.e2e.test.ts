@@ -3,8 +3,9 @@
 // in a private state directory on free ports, and drives Debian's Chromium with playwright-core:
 // sign in → empty state → connect through the Amazon stand-in's consent page → rename → a second account
 // (marketplace picker) → make default → switch the active account (remembered across reloads) → sync →
-// reconnect after Amazon revokes → disconnect → an ended session goes back to sign in. axe-core scans the
-// sign-in page, the empty accounts page and the accounts page with accounts (no serious/critical issues).
+// reconnect after the seller revokes the app → disconnect → an ended session goes back to sign in. axe-core scans the
+// sign-in, sign-up and settings pages, the empty accounts page, the accounts page with accounts and the connect
+// dialog, each in the light and the dark color scheme (no serious/critical issues).
 // Screenshots at 390 px and 1280 px go to test-results/. Skipped when /usr/bin/chromium is missing.
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -36,16 +37,27 @@ async function amazonControl(path: string, body: unknown = {}): Promise<unknown>
 type AxeViolation = { id: string; impact: string | null; help: string; targets: string[] }
 type AxeResults = { violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown; failureSummary?: string }> }> }
 
-/** axe-core on the current page: the serious and critical violations, as readable lines. */
+/** axe-core on the current page in the light and the dark color scheme: serious and critical violations, as readable lines. */
 async function seriousA11yViolations(): Promise<string[]> {
-  await page.addScriptTag({ content: axe.source })
-  const violations: AxeViolation[] = await page.evaluate(async () => {
-    const result = await (globalThis as unknown as { axe: { run: () => Promise<AxeResults> } }).axe.run() // the whole document
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, targets: v.nodes.map((n) => `${String(n.target)}: ${n.failureSummary ?? ''}`) }))
-  })
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.targets.join(' | ')})`)
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: axe.source })
+  const found: string[] = []
+  try {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme })
+      const violations: AxeViolation[] = await page.evaluate(async () => {
+        const result = await (globalThis as unknown as { axe: { run: () => Promise<AxeResults> } }).axe.run() // the whole document
+        return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, targets: v.nodes.map((n) => `${String(n.target)}: ${n.failureSummary ?? ''}`) }))
+      })
+      found.push(
+        ...violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${colorScheme}: ${v.impact} ${v.id}: ${v.help} (${v.targets.join(' | ')})`),
+      )
+    }
+  } finally {
+    await page.emulateMedia({ colorScheme: 'light' })
+  }
+  return found
 }
 
 const card = (name: string | RegExp) => page.locator('li.account').filter({ has: page.getByRole('heading', { name }) })
@@ -142,11 +154,20 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     await expect.poll(() => page.getByText('Renamed to “US store”.').isVisible()).toBe(true)
   })
 
-  it('syncs the account', async () => {
+  it('syncs the account, and says so on the card when Amazon did not answer', async () => {
     const card = page.locator('li.account')
+    await amazonControl('/faults', { kind: 'error', target: 'sp_api', status: 503, count: 3 })
+    await card.getByRole('button', { name: 'Sync' }).click()
+    await expect.poll(() => page.getByText(/^Sync failed: /).isVisible()).toBe(true)
+    const notice = 'The last sync failed: Amazon did not answer. Try again in a few minutes.'
+    await expect.poll(() => card.getByText(notice).isVisible()).toBe(true)
+    expect(await card.locator('.badge').allTextContents()).toContain('Active') // worth a retry, not a reconnect
+    await fetch(`${amazonUrl}/__control/faults`, { method: 'DELETE' })
+
     await card.getByRole('button', { name: 'Sync' }).click()
     await expect.poll(() => page.getByText('US store is up to date.').isVisible()).toBe(true)
     expect(await card.locator('time').textContent()).toMatch(/now|second/)
+    expect(await card.getByText(notice).count()).toBe(0)
   })
 
   it('connects a second account, choosing its marketplace in the connect dialog', async () => {
@@ -179,8 +200,17 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     expect(await selector().locator('option:checked').textContent()).toBe('US store (default)')
   })
 
-  it('has no serious accessibility issues on the accounts page with accounts', async () => {
+  it('has no serious accessibility issues on the accounts page with accounts, nor in the connect dialog', async () => {
     expect(await seriousA11yViolations()).toEqual([])
+    await page.getByRole('button', { name: 'Connect an account' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Connect an Amazon account' })
+    await expect.poll(() => dialog.isVisible()).toBe(true)
+    expect(await seriousA11yViolations()).toEqual([])
+    await page.keyboard.press('Escape')
+    await expect.poll(() => dialog.isVisible()).toBe(false)
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await screenshot('two-accounts-dark')
+    await page.emulateMedia({ colorScheme: 'light' })
   })
 
   it('makes the second account the default', async () => {
@@ -219,25 +249,16 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     await expect.poll(() => page.getByText('EU store is up to date.').isVisible()).toBe(true)
   })
 
-  it('offers Reconnect on an account Amazon no longer accepts, and reconnects it through the consent page', async () => {
-    expect(await card('EU store').getByRole('button', { name: 'Reconnect' }).count()).toBe(0)
-    // The Worker marks an account reauth_required when LWA refuses its refresh token (worker tests cover that);
-    // here the list says so for the EU store, and the real connect flow runs from the card.
-    const reauthRequired = async (route: import('playwright-core').Route) => {
-      const response = await route.fetch()
-      const body = (await response.json()) as { accounts: Array<{ display_name: string | null; status: string; last_error: string | null }> }
-      for (const account of body.accounts) {
-        if (account.display_name === 'EU store') Object.assign(account, { status: 'reauth_required', last_error: 'reauth_required' })
-      }
-      await route.fulfill({ response, json: body })
-    }
-    await page.route('**/api/accounts', reauthRequired)
-    await page.reload()
+  it('marks an account whose authorization the seller revoked as needing a reconnect, and reconnects it', async () => {
     const eu = card('EU store')
+    expect(await eu.getByRole('button', { name: 'Reconnect' }).count()).toBe(0)
+    // As if the seller removed the app in Seller Central: the grant is gone, our cached access token with it.
+    await amazonControl('/revoke', { sellingPartnerId: EU_SELLER.sellingPartnerId })
+    await eu.getByRole('button', { name: 'Sync' }).click()
+    await expect.poll(() => page.getByText('Sync failed: Amazon no longer accepts this authorization; reconnect the account.').isVisible()).toBe(true)
     await expect.poll(() => eu.locator('.badge').allTextContents()).toContain('Reconnect needed')
     expect(await card('US store').getByRole('button', { name: 'Reconnect' }).count()).toBe(0)
     await screenshot('reconnect-needed')
-    await page.unroute('**/api/accounts', reauthRequired)
     await amazonControl('/next-seller', EU_SELLER)
     const connectRequest = page.waitForRequest((r) => r.url().endsWith('/api/auth/amazon/connect'))
     await eu.getByRole('button', { name: 'Reconnect' }).click()
@@ -247,6 +268,8 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     await expect.poll(() => page.getByText('Amazon account connected.').isVisible()).toBe(true)
     expect(await page.locator('li.account').count()).toBe(2) // the same seller again, not a third account
     expect(await card('EU store').locator('.badge').allTextContents()).toEqual(['Default', 'Active'])
+    await card('EU store').getByRole('button', { name: 'Sync' }).click() // the new grant works
+    await expect.poll(() => page.getByText('EU store is up to date.').isVisible()).toBe(true)
   })
 
   it('disconnects the accounts after confirming', async () => {
@@ -281,6 +304,10 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     await page.reload()
     const alert = page.getByRole('alert').filter({ hasText: 'Your accounts could not be loaded' })
     await expect.poll(() => alert.isVisible(), { timeout: 15_000 }).toBe(true) // after the query's own retries
+    expect(await alert.textContent()).toContain('Something went wrong on our side; try again shortly.')
+    // Only that region failed: the page's own actions and the top bar still work.
+    expect(await page.getByRole('button', { name: 'Connect an account' }).isEnabled()).toBe(true)
+    expect(await page.getByRole('button', { name: /Account menu for Erin/ }).isVisible()).toBe(true)
     await page.unroute('**/api/accounts', failing)
     await alert.getByRole('button', { name: 'Try again' }).click()
     await expect.poll(() => page.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible()).toBe(true)
@@ -306,6 +333,19 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     await expect.poll(() => page.getByText('e2e.seller@example.com').isVisible()).toBe(true)
     expect(await seriousA11yViolations()).toEqual([])
     await screenshot('settings')
+  })
+
+  it('shows a retry in place of the profile when it cannot be loaded, and recovers', async () => {
+    const failing = (route: import('playwright-core').Route) => route.abort('connectionrefused')
+    await page.route('**/api/me', failing)
+    await page.reload()
+    const alert = page.getByRole('alert').filter({ hasText: 'Your profile could not be loaded' })
+    await expect.poll(() => alert.isVisible(), { timeout: 15_000 }).toBe(true)
+    expect(await alert.textContent()).toContain('Could not reach the server. Check your connection and try again.')
+    expect(await page.getByRole('heading', { name: 'Settings', level: 1 }).isVisible()).toBe(true)
+    await page.unroute('**/api/me', failing)
+    await alert.getByRole('button', { name: 'Try again' }).click()
+    await expect.poll(() => page.getByText('e2e.seller@example.com').isVisible()).toBe(true)
   })
 
   it('signs out from the profile menu', async () => {

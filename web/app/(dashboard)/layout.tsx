@@ -4,6 +4,7 @@ import { usePathname, useRouter } from 'next/navigation'
 import { type ReactNode, useEffect } from 'react'
 import { AccountSelector } from '../../components/AccountSelector.tsx'
 import { ProfileDropdown } from '../../components/ProfileDropdown.tsx'
+import { RegionBoundary } from '../../components/RegionBoundary.tsx'
 import { ActiveAccountProvider } from '../../lib/active-account.tsx'
 import { useAuthState } from '../../lib/auth/index.ts'
 
@@ -33,8 +34,12 @@ export default function DashboardLayout({ children }: { children: ReactNode }) {
           sellersync
         </Link>
         <div className="topbar-end">
-          <AccountSelector />
-          <ProfileDropdown user={auth.user} onSignOut={auth.signOut} />
+          <RegionBoundary title="Account switch unavailable" compact>
+            <AccountSelector />
+          </RegionBoundary>
+          <RegionBoundary title="Menu unavailable" compact>
+            <ProfileDropdown user={auth.user} onSignOut={auth.signOut} />
+          </RegionBoundary>
         </div>
       </header>
       {children}

@@ -12,7 +12,7 @@ import {
 import { useActiveAccount } from '../../lib/active-account.tsx'
 import { marketplaceById } from '../../lib/marketplaces.ts'
 import { Modal } from '../Modal.tsx'
-import { accountName, marketplaceLabel, providerLabels, regionLabels, relativeTime, statusLabels } from './labels.ts'
+import { accountName, lastErrorMessage, marketplaceLabel, providerLabels, regionLabels, relativeTime, statusLabels } from './labels.ts'
 
 export function AccountCard({ account }: { account: Account }) {
   const sync = useSyncAccount()
@@ -131,12 +131,7 @@ export function AccountCard({ account }: { account: Account }) {
           <dd>{account.last_sync_at ? <time dateTime={account.last_sync_at}>{relativeTime(account.last_sync_at)}</time> : 'Never'}</dd>
         </div>
       </dl>
-      {account.last_error && account.status !== 'active' && (
-        <p className="form-error small">Last error: {account.last_error}</p>
-      )}
-      {account.status === 'reauth_required' && (
-        <p className="small">Amazon no longer accepts this authorization. Connect the account again to restore access.</p>
-      )}
+      {account.last_error && <p className="form-error small">{lastErrorMessage(account.last_error)}</p>}
 
       <div className="actions wrap">
         {needsReconnect && (

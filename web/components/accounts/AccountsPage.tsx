@@ -1,11 +1,10 @@
 'use client'
-import { QueryErrorResetBoundary } from '@tanstack/react-query'
 import { useRouter } from 'next/navigation'
 import { Suspense, useEffect, useState } from 'react'
 import { toast } from 'sonner'
 import { useAccounts } from '../../lib/api/accounts.ts'
 import { AccountCard } from './AccountCard.tsx'
-import { AccountsErrorBoundary } from './AccountsErrorBoundary.tsx'
+import { RegionBoundary } from '../RegionBoundary.tsx'
 import { ConnectDialog } from './ConnectDialog.tsx'
 import { connectErrorMessages } from './labels.ts'
 
@@ -22,16 +21,14 @@ export function AccountsPage() {
           Connect an account
         </button>
       </div>
-      <QueryErrorResetBoundary>
-        {({ reset }) => (
-          <AccountsErrorBoundary onReset={reset}>
-            <Suspense fallback={<AccountsSkeleton />}>
-              <AccountList onConnect={openConnect} />
-            </Suspense>
-          </AccountsErrorBoundary>
-        )}
-      </QueryErrorResetBoundary>
-      <ConnectDialog open={connectOpen} onClose={() => setConnectOpen(false)} />
+      <RegionBoundary title="Your accounts could not be loaded">
+        <Suspense fallback={<AccountsSkeleton />}>
+          <AccountList onConnect={openConnect} />
+        </Suspense>
+      </RegionBoundary>
+      <RegionBoundary title="The connect dialog could not be shown">
+        <ConnectDialog open={connectOpen} onClose={() => setConnectOpen(false)} />
+      </RegionBoundary>
     </main>
   )
 }

@@ -3,21 +3,9 @@ import { type ClientResponse, hc } from 'hono/client'
 import { useMemo } from 'react'
 import type { AppType } from '../../../worker/src/app.ts'
 import { useAuthState } from '../auth/index.ts'
+import { ApiError, networkError } from './api-error.ts'
 
 export type ApiClient = ReturnType<typeof hc<AppType>>
-
-/** An API failure: the Worker's `{ error: { code, message } }`, or a network failure (status 0). */
-export class ApiError extends Error {
-  readonly status: number
-  readonly code: string
-
-  constructor(status: number, code: string, message: string) {
-    super(message)
-    this.name = 'ApiError'
-    this.status = status
-    this.code = code
-  }
-}
 
 /** The typed Hono client for this origin, sending the current session token on every request. */
 export function useApiClient(): ApiClient {
@@ -33,7 +21,7 @@ export function useApiClient(): ApiClient {
           try {
             return await fetch(input, { ...init, headers })
           } catch {
-            throw new ApiError(0, 'network_error', 'Could not reach the server. Check your connection and try again.')
+            throw networkError()
           }
         },
       }),
