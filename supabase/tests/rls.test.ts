@@ -184,6 +184,7 @@ describe('a user with a Clerk session token', () => {
     ['account_credentials', 'created_at'],
     ['oauth_states', 'created_at'],
     ['webhook_events', 'received_at'],
+    ['deleted_users', 'deleted_at'],
   ])('can neither read nor write %s', async (table, column) => {
     const row: Record<string, unknown> = { [column]: new Date().toISOString() }
     const read = await asAlice.from(table).select('*')
@@ -232,7 +233,7 @@ describe('a user with a Clerk session token', () => {
 })
 
 describe('anon (no session token)', () => {
-  it.each(['users', 'user_accounts', 'account_events', 'account_credentials', 'oauth_states', 'webhook_events'])(
+  it.each(['users', 'user_accounts', 'account_events', 'account_credentials', 'oauth_states', 'webhook_events', 'deleted_users'])(
     'sees nothing in %s',
     async (table) => {
       const { data, error } = await anon.from(table).select('*')

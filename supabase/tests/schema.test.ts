@@ -300,6 +300,39 @@ describe('sync_clerk_user', () => {
   })
 })
 
+describe('delete_clerk_user', () => {
+  const remove = (q: Queryable, id: string) => q.query(`select public.delete_clerk_user($1)`, [id])
+
+  it('deletes the user with everything they own, leaves a tombstone, and no later event brings them back', async () => {
+    const id = await makeUser()
+    const accountId = await makeAccount(id)
+    await makeCredentials(accountId)
+    await asService(db, (tx) => remove(tx, id))
+    const left = await one<{ users: number; accounts: number; credentials: number; tombstones: number }>(
+      db,
+      `select (select count(*)::int from public.users where id = $1) as users,
+              (select count(*)::int from public.user_accounts where user_id = $1) as accounts,
+              (select count(*)::int from public.account_credentials where account_id = $2) as credentials,
+              (select count(*)::int from public.deleted_users where id = $1) as tombstones`,
+      [id, accountId],
+    )
+    expect(left).toEqual({ users: 0, accounts: 0, credentials: 0, tombstones: 1 })
+    const resurrect = (tx: Queryable) =>
+      one<{ applied: boolean }>(tx, `select public.sync_clerk_user($1, 'late@example.com', 'Late', null, null, $2) as applied`, [id, Date.now()])
+    expect(await asService(db, resurrect)).toEqual({ applied: false })
+    expect(await one<{ n: number }>(db, `select count(*)::int as n from public.users where id = $1`, [id])).toEqual({ n: 0 })
+    // Idempotent: Svix may deliver the delete again.
+    await asService(db, (tx) => remove(tx, id))
+  })
+
+  it('is not callable by users or anon', async () => {
+    const id = await makeUser()
+    await expect(asUser(db, id, (tx) => remove(tx, id))).rejects.toMatchObject({ code: '42501' })
+    await expect(asAnon(db, (tx) => remove(tx, id))).rejects.toMatchObject({ code: '42501' })
+    expect(await one<{ n: number }>(db, `select count(*)::int as n from public.users where id = $1`, [id])).toEqual({ n: 1 })
+  })
+})
+
 describe('consume_oauth_state', () => {
   async function makeState(userId: string, expiresIn = '10 minutes') {
     const state = unique('state')
@@ -588,6 +621,26 @@ describe.runIf(Boolean(process.env.SCHEMA_TEST_DATABASE_URL || inject('databaseS
     const defaults = await db.query<{ id: string }>(`select id from public.user_accounts where user_id = $1 and is_default`, [userId])
     expect(defaults.map((r) => r.id)).toEqual([third])
   })
+
+  it('an update racing a delete of the same user waits for it, and does not bring the user back', async () => {
+    const userId = await makeUser()
+    const deleting = deferred()
+    const release = deferred()
+    const remove = asService(db, async (tx) => {
+      await tx.query(`select public.delete_clerk_user($1)`, [userId])
+      deleting.resolve()
+      await release.promise // deleted and tombstoned, not yet committed
+    })
+    await deleting.promise
+    const update = asService(db, (tx) =>
+      one<{ applied: boolean }>(tx, `select public.sync_clerk_user($1, 'race@example.com', 'Race', null, null, $2) as applied`, [userId, Date.now()]),
+    )
+    await new Promise((r) => setTimeout(r, 200)) // let the update start and wait on the delete's lock
+    release.resolve()
+    await remove
+    expect(await update).toEqual({ applied: false })
+    expect(await one<{ n: number }>(db, `select count(*)::int as n from public.users where id = $1`, [userId])).toEqual({ n: 0 })
+  })
 })
 
 // ── privileges and RLS, at the SQL level ─────────────────────────────────────────────────────────
@@ -617,6 +670,7 @@ describe('privileges', () => {
     expect(rows.map((r) => r.name)).toEqual([
       'account_credentials',
       'account_events',
+      'deleted_users',
       'oauth_states',
       'user_accounts',
       'users',
@@ -625,7 +679,7 @@ describe('privileges', () => {
     expect(rows.filter((r) => !r.rls || r.anon)).toEqual([])
   })
 
-  it.each(['account_credentials', 'oauth_states', 'webhook_events'])(
+  it.each(['account_credentials', 'deleted_users', 'oauth_states', 'webhook_events'])(
     'authenticated has no privilege and no policy on %s',
     async (table) => {
       const row = await one<{ any_privilege: boolean; any_column: boolean; policies: number }>(

@@ -85,6 +85,19 @@ describe('POST /api/webhooks/clerk', () => {
     expect((await db.from('account_credentials').select('account_id').eq('account_id', account!.id)).data).toEqual([])
   })
 
+  it('keeps a deleted user deleted when an update sent before the delete arrives after it', async () => {
+    const user = clerkUser()
+    await deliver(signedWebhook(secret, { type: 'user.created', data: user }))
+    expect(await outcome(await deliver(signedWebhook(secret, { type: 'user.deleted', data: { id: user.id, object: 'user', deleted: true } })))).toBe('applied')
+
+    const late = { ...user, first_name: 'Late', updated_at: user.updated_at + 1_000 }
+    expect(await outcome(await deliver(signedWebhook(secret, { type: 'user.updated', data: late })))).toBe('stale')
+    expect(await outcome(await deliver(signedWebhook(secret, { type: 'user.created', data: user })))).toBe('stale')
+    expect(await storedUser(user.id)).toBeNull()
+    // A second delete (Svix retries, or a replay) is harmless.
+    expect(await outcome(await deliver(signedWebhook(secret, { type: 'user.deleted', data: { id: user.id, object: 'user', deleted: true } })))).toBe('applied')
+  })
+
   it('acknowledges and ignores event types it does not use', async () => {
     const response = await deliver(signedWebhook(secret, { type: 'organization.created', data: { id: 'org_1' } }))
     expect(await outcome(response)).toBe('ignored')

@@ -17,6 +17,8 @@ export type UserRow = {
 
 export type WebhookEventRow = { svix_id: string; type: string; received_at: Timestamp }
 
+export type DeletedUserRow = { id: string; deleted_at: Timestamp }
+
 export type UserAccountRow = {
   id: string
   user_id: string
@@ -95,6 +97,7 @@ export type Database = {
     Tables: {
       users: Table<UserRow, 'id' | 'clerk_updated_at'>
       webhook_events: Table<WebhookEventRow, 'svix_id' | 'type'>
+      deleted_users: Table<DeletedUserRow, 'id'>
       user_accounts: Table<UserAccountRow, 'provider' | 'region' | 'external_id'>
       account_credentials: Table<AccountCredentialsRow, 'account_id' | 'refresh_token' | 'fernet_key_id'>
       oauth_states: Table<OAuthStateRow, 'state_hash' | 'user_id' | 'provider' | 'region' | 'nonce_hash'>
@@ -112,6 +115,10 @@ export type Database = {
           p_clerk_updated_at: number
         }
         Returns: boolean
+      }
+      delete_clerk_user: {
+        Args: { p_id: string }
+        Returns: undefined
       }
       consume_oauth_state: {
         Args: { p_state_hash: string; p_nonce_hash: string }

@@ -30,7 +30,10 @@ export async function syncClerkUser(
   return applied === true
 }
 
-/** Deletes the user; the schema cascades to their accounts, credentials and OAuth states. Service role. */
+/**
+ * Deletes the user for good: a tombstone keeps a late user.updated from bringing them back, and the schema
+ * cascades to their accounts, credentials and OAuth states. Service role.
+ */
 export async function deleteUser(db: Db, userId: string): Promise<void> {
-  check('delete user', await db.from('users').delete().eq('id', userId))
+  check('delete user', await db.rpc('delete_clerk_user', { p_id: userId }))
 }
