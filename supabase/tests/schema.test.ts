@@ -513,6 +513,55 @@ describe('save_connected_account', () => {
   })
 })
 
+describe('save_connected_accounts', () => {
+  const saveAll = (q: Queryable, userId: string, accounts: unknown) =>
+    q.query<{ external_id: string; is_default: boolean; marketplaces: string[] }>(
+      `select external_id, is_default, marketplaces from public.save_connected_accounts(
+         $1, 'ads', 'na', $2::jsonb, 'gAAAA-refresh', 'gAAAA-access', now() + interval '1 hour', 'k1')`,
+      [userId, JSON.stringify(accounts)],
+    )
+
+  it('saves every profile of one consent, in order, the first becoming the default', async () => {
+    const userId = await makeUser()
+    const rows = await asService(db, (tx) =>
+      saveAll(tx, userId, [
+        { external_id: '1001', marketplaces: ['ATVPDKIKX0DER'], display_name: 'US ads' },
+        { external_id: '1002', marketplaces: ['A2EUQ1WTGCTBG2'], display_name: null },
+      ]),
+    )
+    expect(rows).toEqual([
+      { external_id: '1001', is_default: true, marketplaces: ['ATVPDKIKX0DER'] },
+      { external_id: '1002', is_default: false, marketplaces: ['A2EUQ1WTGCTBG2'] },
+    ])
+    const saved = await one<{ credentials: number }>(
+      db,
+      `select count(*)::int as credentials from public.account_credentials c join public.user_accounts a on a.id = c.account_id where a.user_id = $1`,
+      [userId],
+    )
+    expect(saved).toEqual({ credentials: 2 })
+  })
+
+  it('saves none when one of them fails', async () => {
+    const userId = await makeUser()
+    await expect(
+      asService(db, (tx) =>
+        saveAll(tx, userId, [
+          { external_id: '2001', marketplaces: ['ATVPDKIKX0DER'], display_name: 'Fine' },
+          { external_id: '', marketplaces: [], display_name: null }, // breaks external_id's check
+        ]),
+      ),
+    ).rejects.toMatchObject({ code: '23514' })
+    expect(await db.query(`select 1 from public.user_accounts where user_id = $1`, [userId])).toEqual([])
+  })
+
+  it('refuses an empty or malformed list, and is not callable by users', async () => {
+    const userId = await makeUser()
+    await expect(asService(db, (tx) => saveAll(tx, userId, []))).rejects.toMatchObject({ code: '22023' })
+    await expect(asService(db, (tx) => saveAll(tx, userId, { external_id: '1' }))).rejects.toMatchObject({ code: '22023' })
+    await expect(asUser(db, userId, (tx) => saveAll(tx, userId, [{ external_id: '3001' }]))).rejects.toMatchObject({ code: '42501' })
+  })
+})
+
 describe('claim_due_refreshes', () => {
   it('leases due accounts once, skips those not due or needing reauth, and reclaims expired leases', async () => {
     const userId = await makeUser()

@@ -1,5 +1,5 @@
 import { encryptingKeyId, encryptToken } from '../crypto/token-cipher.ts'
-import { saveConnectedAccount } from '../db/accounts.ts'
+import { saveConnectedAccounts } from '../db/accounts.ts'
 import type { OAuthStateRow } from '../db/database-types.ts'
 import type { Db } from '../db/supabase.ts'
 import type { AmazonConfig } from '../env.ts'
@@ -23,7 +23,7 @@ export type ConsentResult = { code: string; sellingPartnerId: string | undefined
  *
  * Amazon Ads: one connected account per profile (an advertiser in one marketplace), as the schema
  * says (external_id = profile id), because every Ads API call is scoped to a profile. All profiles of
- * one consent share the grant's refresh token; each is saved in its own transaction.
+ * one consent share the grant's refresh token and are saved in one transaction: all or none.
  */
 export async function completeConnect(config: AmazonConfig, db: Db, state: OAuthStateRow, consent: ConsentResult): Promise<string[]> {
   let tokens: LwaTokens
@@ -43,23 +43,17 @@ export async function completeConnect(config: AmazonConfig, db: Db, state: OAuth
     encryptToken(config, tokens.accessToken),
     encryptingKeyId(config),
   ])
-  const ids: string[] = []
-  for (const account of accounts) {
-    const saved = await saveConnectedAccount(db, {
-      userId: state.user_id,
-      provider: state.provider,
-      region: state.region,
-      externalId: account.externalId,
-      marketplaces: account.marketplaces,
-      displayName: account.displayName,
-      refreshToken,
-      accessToken,
-      accessTokenExpiresAt: tokens.expiresAt.toISOString(),
-      fernetKeyId,
-    })
-    ids.push(saved.id)
-  }
-  return ids
+  const saved = await saveConnectedAccounts(db, {
+    userId: state.user_id,
+    provider: state.provider,
+    region: state.region,
+    accounts,
+    refreshToken,
+    accessToken,
+    accessTokenExpiresAt: tokens.expiresAt.toISOString(),
+    fernetKeyId,
+  })
+  return saved.map((account) => account.id)
 }
 
 async function identify(config: AmazonConfig, state: OAuthStateRow, consent: ConsentResult, accessToken: string): Promise<Identified[]> {

@@ -59,39 +59,38 @@ export async function deleteAccount(db: Db, id: string): Promise<boolean> {
   return (deleted ?? []).length > 0
 }
 
-/** Saves a freshly connected account with its encrypted tokens and a connected/reconnected event, atomically. Service role. */
-export async function saveConnectedAccount(
+/**
+ * Saves every account one consent opens (an SP-API seller, or each Ads profile) with the grant's
+ * encrypted tokens, in one transaction: all or nothing. Returns the rows in the same order. Service role.
+ */
+export async function saveConnectedAccounts(
   db: Db,
   input: {
     userId: string
     provider: UserAccountRow['provider']
     region: UserAccountRow['region']
-    externalId: string
-    marketplaces: string[]
-    displayName: string | null
+    accounts: Array<{ externalId: string; marketplaces: string[]; displayName: string | null }>
     refreshToken: string
     accessToken: string
     accessTokenExpiresAt: string
     fernetKeyId: string
   },
-): Promise<UserAccountRow> {
-  const account = check(
-    'save connected account',
-    await db.rpc('save_connected_account', {
+): Promise<UserAccountRow[]> {
+  const accounts = check(
+    'save connected accounts',
+    await db.rpc('save_connected_accounts', {
       p_user_id: input.userId,
       p_provider: input.provider,
       p_region: input.region,
-      p_external_id: input.externalId,
-      p_marketplaces: input.marketplaces,
-      p_display_name: input.displayName,
+      p_accounts: input.accounts.map((a) => ({ external_id: a.externalId, marketplaces: a.marketplaces, display_name: a.displayName })),
       p_refresh_token: input.refreshToken,
       p_access_token: input.accessToken,
       p_access_token_expires_at: input.accessTokenExpiresAt,
       p_fernet_key_id: input.fernetKeyId,
     }),
   )
-  if (!account) throw new DatabaseError('save connected account')
-  return account
+  if (accounts?.length !== input.accounts.length) throw new DatabaseError('save connected accounts')
+  return accounts
 }
 
 /** Writes what only the service may write (status, sync results) and returns the account. Service role. */

@@ -139,6 +139,19 @@ export type Database = {
         }
         Returns: UserAccountRow
       }
+      save_connected_accounts: {
+        Args: {
+          p_user_id: string
+          p_provider: 'sp_api' | 'ads'
+          p_region: 'na' | 'eu' | 'fe'
+          p_accounts: Array<{ external_id: string; marketplaces: string[]; display_name: string | null }>
+          p_refresh_token: string
+          p_access_token: string | null
+          p_access_token_expires_at: Timestamp | null
+          p_fernet_key_id: string
+        }
+        Returns: UserAccountRow[]
+      }
       set_default_account: {
         Args: { p_account_id: string }
         Returns: UserAccountRow
