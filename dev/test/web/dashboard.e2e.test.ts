@@ -348,6 +348,16 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     await expect.poll(() => page.getByText('e2e.seller@example.com').isVisible()).toBe(true)
   })
 
+  it('answers an unknown address with a 404 page that leads back to the accounts', async () => {
+    const response = await page.goto(`${appUrl}/no-such-page/`)
+    expect(response?.status()).toBe(404)
+    await expect.poll(() => page.getByRole('heading', { name: 'Page not found' }).isVisible()).toBe(true)
+    expect(await seriousA11yViolations()).toEqual([])
+    await page.getByRole('link', { name: 'Go to your accounts' }).click()
+    await page.waitForURL(`${appUrl}/accounts/`)
+    await expect.poll(() => page.getByRole('heading', { name: 'Amazon accounts' }).isVisible()).toBe(true)
+  })
+
   it('signs out from the profile menu', async () => {
     await page.getByRole('button', { name: /Account menu for Erin/ }).click()
     await page.getByRole('menuitem', { name: 'Sign out' }).click()
