@@ -28,12 +28,18 @@ export function spawnStack(env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, ['dev/stack.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
 }
 
+export type IsolatedStackOptions = {
+  timeoutMs?: number
+  /** Extra settings of `dev/stack.ts`, e.g. `{ SELLERSYNC_DASHBOARD: 'clerk' }`. */
+  env?: NodeJS.ProcessEnv
+}
+
 /**
  * Starts it and resolves once it prints "ready", rejecting with its output if it exits or stalls first.
  * Free ports are only free when looked at: two stacks starting at once (test files run in parallel) can
  * race for one, so a start that fails on a port in use is tried again on new ports.
  */
-export async function startIsolatedStack(name: string, options: { timeoutMs?: number } = {}): Promise<IsolatedStack> {
+export async function startIsolatedStack(name: string, options: IsolatedStackOptions = {}): Promise<IsolatedStack> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await startOnce(name, options)
@@ -43,13 +49,14 @@ export async function startIsolatedStack(name: string, options: { timeoutMs?: nu
   }
 }
 
-async function startOnce(name: string, { timeoutMs = 150_000 }: { timeoutMs?: number }): Promise<IsolatedStack> {
+async function startOnce(name: string, { timeoutMs = 150_000, env: extraEnv = {} }: IsolatedStackOptions): Promise<IsolatedStack> {
   const stateDir = mkdtempSync(join(tmpdir(), `sellersync-${name}-`))
   // Traversable by others: with SELLERSYNC_DB=postgres as root, the server runs as the postgres user inside it.
   chmodSync(stateDir, 0o755)
   const [port, supabasePort, dbPort, clerkPort, amazonPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()])
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...extraEnv,
     SELLERSYNC_STATE_DIR: stateDir,
     SELLERSYNC_DEV_VARS: join(stateDir, 'dev.vars'),
     SELLERSYNC_PORT: String(port),

@@ -17,12 +17,24 @@ const root = new URL('../', import.meta.url).pathname
 const stateDir = process.env.SELLERSYNC_STATE_DIR ?? join(root, '.sellersync')
 const devVarsPath = process.env.SELLERSYNC_DEV_VARS ?? join(root, '.dev.vars')
 const port = Number(process.env.SELLERSYNC_PORT ?? 8787)
+// Which dashboard build the Worker serves: `local` (web/out, signs in through the stand-in's dev-only
+// endpoints) or `clerk` (web/out-clerk from `npm run build:web:clerk-test`: the production Clerk build,
+// talking to the stand-in's Frontend API; only a browser that maps its host to the stand-in can use it).
+const dashboard = process.env.SELLERSYNC_DASHBOARD ?? 'local'
+if (dashboard !== 'local' && dashboard !== 'clerk') {
+  console.error(`[sellersync] SELLERSYNC_DASHBOARD must be local or clerk, not ${dashboard}`)
+  process.exit(1)
+}
 const appUrl = `http://localhost:${port}`
 const started = Date.now()
 const say = (message: string) => console.log(`[sellersync] ${message}`)
 
 /** The dashboard (web/out) is built once, with the local auth adapter; `npm run build:web:local` rebuilds it. */
 async function ensureDashboard() {
+  if (dashboard === 'clerk') {
+    if (existsSync(join(root, 'web/out-clerk/index.html'))) return
+    throw new Error('web/out-clerk holds no Clerk build of the dashboard: run `npm run build:web:clerk-test` first')
+  }
   if (existsSync(join(root, 'web/out/index.html'))) return
   say('building the dashboard (first run only; npm run build:web:local rebuilds it)…')
   const build = startProcess('next build', join(root, 'node_modules/.bin/next'), ['build', 'web'], {
@@ -66,12 +78,24 @@ try {
     log: say,
   })
 
-  const devVars = ensureDevVars(devVarsPath, workerBindings(stack, { authorizedParties: [appUrl, `http://127.0.0.1:${port}`] }))
+  const bindings = workerBindings(stack, { authorizedParties: [appUrl, `http://127.0.0.1:${port}`] })
+  // The Clerk build finds its Frontend API through the publishable key (clerk-js needs a Clerk-style host).
+  if (dashboard === 'clerk') {
+    bindings.CLERK_PUBLISHABLE_KEY = stack.clerk.frontendApiPublishableKey
+    say(`dashboard: the Clerk build (web/out-clerk); its Frontend API https://${stack.clerk.frontendApiHost} is the stand-in ${stack.clerk.url} for browsers that map it`)
+  }
+  const devVars = ensureDevVars(devVarsPath, bindings)
   if (devVars.written) say('wrote .dev.vars for the local stack')
   if (devVars.stale.length) say(`warning: .dev.vars disagrees with the local stack on ${devVars.stale.join(', ')}; delete it to regenerate`)
 
   await ensureDashboard()
-  worker = await startWranglerDev({ port, envFile: devVarsPath, persistTo: join(stateDir, 'wrangler'), onLine: (line) => line.trim() && console.log(`[worker] ${line}`) })
+  worker = await startWranglerDev({
+    port,
+    envFile: devVarsPath,
+    persistTo: join(stateDir, 'wrangler'),
+    assetsDir: dashboard === 'clerk' ? join(root, 'web/out-clerk') : undefined,
+    onLine: (line) => line.trim() && console.log(`[worker] ${line}`),
+  })
   void worker.exited.then((code) => {
     if (!stopping) {
       say(`wrangler dev exited (${code}); stopping the stack`)

@@ -11,6 +11,7 @@ export async function startWranglerDev({
   port,
   envFile,
   persistTo,
+  assetsDir,
   onLine,
 }: {
   port: number
@@ -18,11 +19,14 @@ export async function startWranglerDev({
   envFile?: string
   /** Local Durable Object state; omitted = .wrangler/state. */
   persistTo?: string
+  /** The dashboard build to serve as static assets; omitted = wrangler.toml's (web/out). */
+  assetsDir?: string
   onLine?: (line: string) => void
 }): Promise<ManagedProcess> {
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', '--log-level', 'warn']
   if (envFile) args.push('--env-file', envFile)
   if (persistTo) args.push('--persist-to', persistTo)
+  if (assetsDir) args.push('--assets', assetsDir)
   const worker = startProcess('wrangler', join(root, 'node_modules/.bin/wrangler'), args, {
     cwd: root,
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },

@@ -5,9 +5,14 @@ import type { NextConfig } from 'next'
 // local (the Clerk stand-in in dev/clerk). Only the chosen one is bundled.
 const auth = process.env.NEXT_PUBLIC_AUTH === 'local' ? 'local' : 'clerk'
 const adapter = auth === 'local' ? './lib/auth/local-adapter.tsx' : './lib/auth/clerk-adapter.tsx'
+// Where the export goes, relative to web/: `out` unless SELLERSYNC_WEB_OUT says otherwise (the Clerk build the
+// browser tests use goes to `out-clerk`, beside the local build in `out`). With output: 'export', Next 16
+// takes a custom distDir as the export destination; its build files stay in web/.next either way.
+const outDir = process.env.SELLERSYNC_WEB_OUT ?? 'out'
 
 const config: NextConfig = {
   output: 'export',
+  distDir: outDir === 'out' ? '.next' : outDir,
   // /accounts → accounts/index.html: what Workers Static Assets serves for /accounts and /accounts/.
   trailingSlash: true,
   images: { unoptimized: true },

@@ -62,10 +62,31 @@ export class ClerkInstance {
     return this.#users.count(query)
   }
 
-  /** Signs the user in: a new active session (what Clerk's sign-in flow ends with). */
-  createSession(userId: string): ClerkSession {
+  /** The user with this email address, if any (the Frontend API's sign-in looks identifiers up). */
+  findUserByEmail(email: string): ClerkUser | undefined {
+    return this.#users.findByEmail(email)
+  }
+
+  verifyPassword(userId: string, password: string): boolean {
+    return this.#users.verifyPassword(userId, password)
+  }
+
+  /**
+   * Signs the user in: a new active session (what Clerk's sign-in flow ends with). `clientId`: the
+   * Frontend API client (browser) it belongs to; omitted, the session gets a client of its own.
+   */
+  createSession(userId: string, clientId?: string): ClerkSession {
     this.#users.recordSignIn(userId)
-    return this.#sessions.create(userId)
+    return this.#sessions.create(userId, clientId)
+  }
+
+  /** Signs a session out through the Frontend API. */
+  endSession(sessionId: string, status: 'ended' | 'removed'): ClerkSession {
+    return this.#sessions.end(sessionId, status)
+  }
+
+  listClientSessions(clientId: string): ClerkSession[] {
+    return this.#sessions.listForClient(clientId)
   }
 
   getSession(sessionId: string): ClerkSession {

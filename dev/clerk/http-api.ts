@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { BROWSER_PATH_PREFIX, browserCorsHeaders, browserSignIn } from './browser-sign-in.ts'
 import { ClerkApiError, clerkErrorBody, parseClerkParams, resourceNotFound } from './clerk-errors.ts'
 import type { ClerkInstance } from './clerk-instance.ts'
+import { isFrontendApiPath } from './frontend-api/http-routes.ts'
 import type { UserListQuery } from './users.ts'
 import type { WebhookDeliveryAttempt } from './webhooks.ts'
 
@@ -15,6 +16,8 @@ export type HttpApiOptions = {
   /** The dashboard origin: the only one whose browsers may call the `/__dev/browser/*` sign-in paths. */
   authorizedParty: string
   deliveries: () => WebhookDeliveryAttempt[]
+  /** The Frontend API (frontend-api/): answers its own paths (`/v1/client…`, `/v1/environment`, `/npm/@clerk/…`). */
+  frontendApi: (request: IncomingMessage, response: ServerResponse) => void
 }
 
 type ApiRequest = { url: URL; body: unknown }
@@ -32,10 +35,15 @@ const MAX_BODY_BYTES = 1_000_000
 const createSessionSchema = z.object({ user_id: z.string().min(1) })
 const sessionTokenSchema = z.object({ expires_in_seconds: z.int().positive().optional() })
 
-/** The HTTP face of the stand-in: Clerk's JWKS, a Backend API subset, and a few `/__dev` endpoints. */
+/**
+ * The HTTP face of the stand-in: Clerk's JWKS, a Backend API subset, the Frontend API subset clerk-js
+ * needs (frontend-api/), and a few `/__dev` endpoints. Clerk serves the Backend and Frontend APIs from
+ * different hosts; their paths do not overlap, so one port serves both here.
+ */
 export function createRequestHandler(options: HttpApiOptions): (request: IncomingMessage, response: ServerResponse) => void {
   const routes = buildRoutes(options)
   return (request, response) => {
+    if (isFrontendApiPath(new URL(request.url ?? '/', 'http://stand-in').pathname)) return options.frontendApi(request, response)
     let cors: Record<string, string> = {}
     const reply = async (): Promise<ApiReply> => {
       if (new URL(request.url ?? '/', 'http://stand-in').pathname.startsWith(BROWSER_PATH_PREFIX)) {

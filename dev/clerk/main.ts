@@ -30,6 +30,7 @@ const standIn = await startClerkStandIn({
 console.log(`Clerk stand-in on ${standIn.url} (secret key and webhook secret: ${join(stateDir, 'local-secrets.json')})`)
 console.log(`  JWKS            ${standIn.url}/.well-known/jwks.json  (kid ${standIn.instanceId})`)
 console.log(`  publishable key ${standIn.publishableKey}`)
+console.log(`  Frontend API    ${standIn.url}/v1/client… as https://${standIn.frontendApiHost} (key ${standIn.frontendApiPublishableKey})`)
 console.log(`  webhooks        ${webhookUrl ?? 'off (--webhook-url)'}`)
 console.log(`  JWT public key (CLERK_JWT_KEY):\n${standIn.publicKeyPem}`)
 

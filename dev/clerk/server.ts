@@ -2,6 +2,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { JWK } from 'jose'
 import { ClerkInstance, type MintSessionTokenOptions } from './clerk-instance.ts'
+import { createFrontendApi } from './frontend-api/http-routes.ts'
 import { createRequestHandler } from './http-api.ts'
 import type { ClerkSession } from './sessions.ts'
 import { loadOrCreateSigningKey } from './signing-key.ts'
@@ -29,6 +30,11 @@ export type ClerkStandInOptions = {
   sessionTokenLifetimeSeconds?: number
   /** Receives one line per failed webhook attempt; silent by default. */
   log?: (message: string) => void
+  /**
+   * The host name `frontendApiPublishableKey` names, shaped like a Clerk development instance's
+   * (`<slug>.clerk.accounts.dev`); default `sellersync-local.clerk.accounts.dev`. See that field.
+   */
+  frontendApiHost?: string
 }
 
 export type ClerkStandIn = {
@@ -39,8 +45,21 @@ export type ClerkStandIn = {
   jwks: { keys: JWK[] }
   /** SPKI PEM of the signing key: `CLERK_JWT_KEY` / `jwtKey`. */
   publicKeyPem: string
-  /** `pk_test_…` encoding this stand-in's host, as Clerk's publishable keys encode the Frontend API host. */
+  /**
+   * `pk_test_…` encoding this stand-in's host (`127.0.0.1:PORT`), as Clerk's publishable keys encode the
+   * Frontend API host: what the dashboard's local build reads to find the stand-in over plain http.
+   */
   publishableKey: string
+  /**
+   * `pk_test_…` for the dashboard's Clerk build (clerk-js): it names `frontendApiHost`, a Clerk-style
+   * development host, because clerk-js talks to its Frontend API over https only and runs the
+   * development-instance (`__clerk_db_jwt` dev browser) flow only for such hosts. Nothing resolves that
+   * name: a browser reaches this stand-in through it only where requests to `https://<frontendApiHost>/`
+   * are mapped to `url` (the browser test routes them so).
+   */
+  frontendApiPublishableKey: string
+  /** The host `frontendApiPublishableKey` names, e.g. `sellersync-local.clerk.accounts.dev`. */
+  frontendApiHost: string
   /** The instance id (`ins_…`): the JWKS `kid` and webhooks' `instance_id`. */
   instanceId: string
   createUser(params: CreateUserParams): Promise<ClerkUser>
@@ -85,10 +104,20 @@ export async function startClerkStandIn(options: ClerkStandInOptions): Promise<C
     sessionTokenLifetimeSeconds: options.sessionTokenLifetimeSeconds ?? 60,
     webhooks,
   })
+  const frontendApi = createFrontendApi({ instance, appOrigin: new URL(options.authorizedParty).origin, instanceId: signingKey.kid })
   server.on(
     'request',
-    createRequestHandler({ instance, jwks, secretKey: options.secretKey, authorizedParty: options.authorizedParty, deliveries: () => webhooks.attempts() }),
+    createRequestHandler({
+      instance,
+      jwks,
+      secretKey: options.secretKey,
+      authorizedParty: options.authorizedParty,
+      deliveries: () => webhooks.attempts(),
+      frontendApi,
+    }),
   )
+  const frontendApiHost = options.frontendApiHost ?? 'sellersync-local.clerk.accounts.dev'
+  const publishableKeyFor = (fapiHost: string) => `pk_test_${Buffer.from(`${fapiHost}$`).toString('base64').replace(/=+$/, '')}`
 
   let stopped: Promise<void> | undefined
   return {
@@ -96,7 +125,9 @@ export async function startClerkStandIn(options: ClerkStandInOptions): Promise<C
     issuer: url,
     jwks,
     publicKeyPem: signingKey.publicKeyPem,
-    publishableKey: `pk_test_${Buffer.from(`${host}$`).toString('base64').replace(/=+$/, '')}`,
+    publishableKey: publishableKeyFor(host),
+    frontendApiPublishableKey: publishableKeyFor(frontendApiHost),
+    frontendApiHost,
     instanceId: signingKey.kid,
     createUser: (params) => instance.createUser(params),
     updateUser: (userId, params) => instance.updateUser(userId, params),

@@ -7,7 +7,8 @@ export type ClerkSession = {
   id: string
   client_id: string
   user_id: string
-  status: 'active' | 'revoked'
+  /** `revoked`: by the Backend API; `ended` / `removed`: signed out through the Frontend API. */
+  status: 'active' | 'revoked' | 'ended' | 'removed'
   last_active_at: number
   last_active_organization_id: null
   actor: null
@@ -26,12 +27,13 @@ const INACTIVITY_TIMEOUT_MS = 30 * DAY_MS
 export class SessionRegistry {
   readonly #sessions = new Map<string, ClerkSession>()
 
-  create(userId: string): ClerkSession {
+  /** `clientId`: the Frontend API client (browser) signing in; omitted, a client of its own (Backend API). */
+  create(userId: string, clientId: string = clerkId('client')): ClerkSession {
     const now = Date.now()
     const session: ClerkSession = {
       object: 'session',
       id: clerkId('sess'),
-      client_id: clerkId('client'),
+      client_id: clientId,
       user_id: userId,
       status: 'active',
       last_active_at: now,
@@ -58,6 +60,21 @@ export class SessionRegistry {
       session.updated_at = Date.now()
     }
     return { ...session }
+  }
+
+  /** Signs a session out (`POST /v1/client/sessions/:id/end` → ended, `…/remove` or sign-out of all → removed). */
+  end(id: string, status: 'ended' | 'removed'): ClerkSession {
+    const session = this.#require(id)
+    if (session.status === 'active') {
+      session.status = status
+      session.updated_at = Date.now()
+    }
+    return { ...session }
+  }
+
+  /** Every session a Frontend API client signed in, oldest first. */
+  listForClient(clientId: string): ClerkSession[] {
+    return [...this.#sessions.values()].filter((session) => session.client_id === clientId).map((session) => ({ ...session }))
   }
 
   /** The session a new token is minted for; only active sessions qualify, as with Clerk. */

@@ -1,3 +1,4 @@
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import { clerkId } from './clerk-ids.ts'
 import { ClerkApiError, parseClerkParams, resourceNotFound } from './clerk-errors.ts'
@@ -60,6 +61,8 @@ const createUserSchema = z.object({
   last_name: optionalName,
   external_id: z.string().nullable().optional(),
   image_url: z.url().nullable().optional(),
+  // Clerk's Backend API takes a plain password (and stores only a hash); 8 characters is its default minimum.
+  password: z.string().min(8).max(72).optional(),
 })
 
 const updateUserSchema = z.object({
@@ -67,6 +70,7 @@ const updateUserSchema = z.object({
   last_name: optionalName,
   external_id: z.string().nullable().optional(),
   image_url: z.url().nullable().optional(),
+  password: z.string().min(8).max(72).optional(),
 })
 
 /** Body of `POST /v1/users` (the subset the stand-in supports). */
@@ -80,6 +84,8 @@ export type UserListQuery = { email_address?: string[]; user_id?: string[]; limi
 /** The instance's users, in memory. Returns copies so callers cannot change stored state by accident. */
 export class UserDirectory {
   readonly #users = new Map<string, ClerkUser>()
+  /** scrypt hashes by user id: never part of a User object, as with Clerk. */
+  readonly #passwords = new Map<string, PasswordHash>()
   readonly #instanceId: string
 
   constructor(instanceId: string) {
@@ -137,7 +143,7 @@ export class UserDirectory {
       public_metadata: {},
       private_metadata: {},
       unsafe_metadata: {},
-      password_enabled: false,
+      password_enabled: input.password !== undefined,
       two_factor_enabled: false,
       totp_enabled: false,
       backup_code_enabled: false,
@@ -149,6 +155,7 @@ export class UserDirectory {
       updated_at: now,
     }
     this.#users.set(id, user)
+    if (input.password !== undefined) this.#passwords.set(id, hashPassword(input.password))
     return structuredClone(user)
   }
 
@@ -162,6 +169,10 @@ export class UserDirectory {
       user.image_url = input.image_url ?? this.#defaultImageUrl(id)
       user.has_image = input.image_url !== null
     }
+    if (input.password !== undefined) {
+      this.#passwords.set(id, hashPassword(input.password))
+      user.password_enabled = true
+    }
     this.#touch(user)
     return structuredClone(user)
   }
@@ -173,9 +184,24 @@ export class UserDirectory {
     user.last_active_at = user.last_sign_in_at
   }
 
+  /** Whether `password` is the user's password; false for users without one. */
+  verifyPassword(id: string, password: string): boolean {
+    this.#require(id)
+    const stored = this.#passwords.get(id)
+    if (!stored) return false
+    return timingSafeEqual(scryptSync(password, stored.salt, stored.hash.length), stored.hash)
+  }
+
+  /** The user with this email address (any of theirs, case-insensitive), if any. */
+  findByEmail(email: string): ClerkUser | undefined {
+    const user = this.#findByEmail(email.toLowerCase())
+    return user && structuredClone(user)
+  }
+
   delete(id: string): DeletedClerkUser {
     this.#require(id)
     this.#users.delete(id)
+    this.#passwords.delete(id)
     return { id, object: 'user', deleted: true }
   }
 
@@ -225,4 +251,11 @@ export class UserDirectory {
     const descriptor = Buffer.from(JSON.stringify({ type: 'default', iid: this.#instanceId, rid: userId }))
     return `https://img.clerk.com/${descriptor.toString('base64url')}`
   }
+}
+
+type PasswordHash = { salt: Buffer; hash: Buffer }
+
+function hashPassword(password: string): PasswordHash {
+  const salt = randomBytes(16)
+  return { salt, hash: scryptSync(password, salt, 32) }
 }
