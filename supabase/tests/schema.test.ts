@@ -517,7 +517,7 @@ describe('save_connected_accounts', () => {
   const saveAll = (q: Queryable, userId: string, accounts: unknown) =>
     q.query<{ external_id: string; is_default: boolean; marketplaces: string[] }>(
       `select external_id, is_default, marketplaces from public.save_connected_accounts(
-         $1, 'ads', 'na', $2::jsonb, 'gAAAA-refresh', 'gAAAA-access', now() + interval '1 hour', 'k1')`,
+         $1, 'ads', 'na', $2::text::jsonb, 'gAAAA-refresh', 'gAAAA-access', now() + interval '1 hour', 'k1')`,
       [userId, JSON.stringify(accounts)],
     )
 
