@@ -7,13 +7,7 @@ import { useRouter } from 'next/navigation'
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react'
 import { toast } from 'sonner'
 import type { AuthUser } from '../lib/auth/index.ts'
-
-function initials(user: AuthUser): string {
-  const source = user.name?.trim() || user.email?.split('@')[0] || '?'
-  const parts = source.split(/[\s._-]+/).filter(Boolean)
-  const letters = parts.length > 1 ? `${parts[0]![0]}${parts[parts.length - 1]![0]}` : source.slice(0, 1)
-  return letters.toUpperCase()
-}
+import { Avatar } from './Avatar.tsx'
 
 export function ProfileDropdown({ user, onSignOut }: { user: AuthUser; onSignOut: () => Promise<void> }) {
   const [open, setOpen] = useState(false)
@@ -131,9 +125,7 @@ export function ProfileDropdown({ user, onSignOut }: { user: AuthUser; onSignOut
         onClick={() => (open ? close(false) : openMenu('first'))}
         onKeyDown={onButtonKeyDown}
       >
-        <span className="avatar" aria-hidden="true">
-          {initials(user)}
-        </span>
+        <Avatar user={user} />
         <span className="profile-name">{user.name ?? user.email}</span>
       </button>
       {open && (

@@ -25,6 +25,8 @@ const CHROMIUM = '/usr/bin/chromium'
 const root = new URL('../../../', import.meta.url).pathname
 const results = join(root, 'test-results')
 const USER = { email: 'clerk.build@example.com', password: 'correct horse battery', firstName: 'Casey', lastName: 'Clerk' }
+/** The user's uploaded photo (Clerk's image_url with has_image): a data URL, so no network is needed to show it. */
+const PHOTO = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><circle cx="32" cy="32" r="32" fill="teal"/></svg>')}`
 
 let stack: IsolatedStack | undefined
 let browser: Browser | undefined
@@ -93,7 +95,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Clerk build of the dashboard against
     const created = await fetch(`${clerkUrl}/v1/users`, {
       method: 'POST',
       headers: { authorization: `Bearer ${clerkSecretKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ email_address: [USER.email], password: USER.password, first_name: USER.firstName, last_name: USER.lastName }),
+      body: JSON.stringify({ email_address: [USER.email], password: USER.password, first_name: USER.firstName, last_name: USER.lastName, image_url: PHOTO }),
     })
     expect(created.status).toBe(200)
 
@@ -199,7 +201,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the Clerk build of the dashboard against
     const devBrowser = new URL(fapiRequests.findLast((r) => fapiPath(r).endsWith('/touch'))!.url()).searchParams.get('__clerk_db_jwt')!
     signedIn = { sessionId: claims.sid as string, devBrowser }
 
-    await page.getByRole('button', { name: `Account menu for ${USER.firstName} ${USER.lastName}` }).click()
+    const profileButton = page.getByRole('button', { name: `Account menu for ${USER.firstName} ${USER.lastName}` })
+    const photo = profileButton.locator('img.avatar') // the uploaded photo, not the initials
+    expect(await photo.getAttribute('src')).toBe(PHOTO)
+    await expect.poll(() => photo.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true)
+    await profileButton.click()
     expect(await page.getByRole('menu').textContent()).toContain(USER.email)
     await page.keyboard.press('Escape')
     await screenshot('accounts')

@@ -111,6 +111,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
 
   it('opens the profile menu from the keyboard and closes it with Escape', async () => {
     const button = page.getByRole('button', { name: /Account menu for Erin/ })
+    expect(await button.locator('.avatar').textContent()).toBe('E') // no photo uploaded: initials
     await button.focus()
     await page.keyboard.press('Enter')
     const menu = page.getByRole('menu')

@@ -6,6 +6,8 @@ export type AuthUser = {
   /** Full name when known, else null (the UI falls back to the email). */
   name: string | null
   email: string | null
+  /** The photo the user uploaded, else null (the UI shows initials rather than a generated placeholder). */
+  imageUrl: string | null
 }
 
 /** The one small interface the dashboard uses; Clerk and the local stand-in both implement it. */

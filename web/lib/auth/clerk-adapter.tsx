@@ -38,7 +38,12 @@ function useAuthState(): AuthState {
   if (!isSignedIn || !user) return { status: 'signed-out', user: null, ...common }
   return {
     status: 'signed-in',
-    user: { id: user.id, name: user.fullName, email: user.primaryEmailAddress?.emailAddress ?? null },
+    user: {
+      id: user.id,
+      name: user.fullName,
+      email: user.primaryEmailAddress?.emailAddress ?? null,
+      imageUrl: user.hasImage ? user.imageUrl : null,
+    },
     ...common,
   }
 }

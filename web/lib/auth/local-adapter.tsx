@@ -24,6 +24,8 @@ type StandInUser = {
   last_name: string | null
   email_addresses: { id: string; email_address: string }[]
   primary_email_address_id: string | null
+  image_url: string
+  has_image: boolean
 }
 type StoredSession = { sessionId: string; user: AuthUser }
 
@@ -44,7 +46,7 @@ async function standIn<T>(path: string, body?: unknown): Promise<T> {
 function toAuthUser(user: StandInUser): AuthUser {
   const name = [user.first_name, user.last_name].filter(Boolean).join(' ') || null
   const email = user.email_addresses.find((e) => e.id === user.primary_email_address_id) ?? user.email_addresses[0]
-  return { id: user.id, name, email: email?.email_address ?? null }
+  return { id: user.id, name, email: email?.email_address ?? null, imageUrl: user.has_image ? user.image_url : null }
 }
 
 function readStored(): StoredSession | null {
