@@ -109,7 +109,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     expect(await seriousA11yViolations()).toEqual([])
   })
 
-  it('opens the profile menu from the keyboard and closes it with Escape', async () => {
+  it('opens the profile menu from the keyboard, moves through it, and closes it with Escape or a click outside', async () => {
     const button = page.getByRole('button', { name: /Account menu for Erin/ })
     expect(await button.locator('.avatar').textContent()).toBe('E') // no photo uploaded: initials
     await button.focus()
@@ -124,9 +124,20 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     await expect.poll(() => page.locator(':focus').textContent()).toBe('Sign out')
     await page.keyboard.press('ArrowDown') // wraps around
     await expect.poll(() => page.locator(':focus').textContent()).toBe('Amazon accounts')
+    await page.keyboard.press('End')
+    await expect.poll(() => page.locator(':focus').textContent()).toBe('Sign out')
+    await page.keyboard.press('Home')
+    await expect.poll(() => page.locator(':focus').textContent()).toBe('Amazon accounts')
     await page.keyboard.press('Escape')
     await expect.poll(() => menu.count()).toBe(0)
     expect(await page.locator(':focus').getAttribute('aria-haspopup')).toBe('menu')
+
+    await button.click() // and with the pointer: a click anywhere else closes it
+    await expect.poll(() => menu.isVisible()).toBe(true)
+    expect(await button.getAttribute('aria-expanded')).toBe('true')
+    await page.getByRole('heading', { name: 'Amazon accounts' }).click()
+    await expect.poll(() => menu.count()).toBe(0)
+    expect(await button.getAttribute('aria-expanded')).toBe('false')
   })
 
   it('connects an account through the Amazon consent page and shows it as active', async () => {
