@@ -24,7 +24,7 @@ export function AuthWrapper({ children }: { children: ReactNode }) {
   const [queryClient] = useState(createQueryClient)
   return (
     // Outermost, so a failed start (the auth provider could not load its settings) gets a retry too.
-    <RegionBoundary title="sellersync could not start">
+    <RegionBoundary title="sellersync could not start" variant="page">
       <AuthProvider>
         <QueryClientProvider client={queryClient}>
           {children}

@@ -10,16 +10,16 @@ import { ApiError } from '../lib/api/api-error.ts'
 type Props = {
   /** What could not be shown, as the notice's heading: "Your accounts could not be loaded". */
   title: string
-  /** A one-line notice for small regions such as the top bar. */
-  compact?: boolean
+  /** `inline`: one line, for small regions such as the top bar; `page`: the whole page failed (centred). */
+  variant?: 'region' | 'inline' | 'page'
   children: ReactNode
 }
 
-export function RegionBoundary({ title, compact = false, children }: Props) {
+export function RegionBoundary({ title, variant = 'region', children }: Props) {
   return (
     <QueryErrorResetBoundary>
       {({ reset }) => (
-        <ErrorBoundary onReset={reset} fallbackRender={(fallback) => <RegionError title={title} compact={compact} {...fallback} />}>
+        <ErrorBoundary onReset={reset} fallbackRender={(fallback) => <RegionError title={title} variant={variant} {...fallback} />}>
           {children}
         </ErrorBoundary>
       )}
@@ -27,9 +27,9 @@ export function RegionBoundary({ title, compact = false, children }: Props) {
   )
 }
 
-function RegionError({ title, compact, error, resetErrorBoundary }: FallbackProps & { title: string; compact: boolean }) {
+function RegionError({ title, variant, error, resetErrorBoundary }: FallbackProps & Required<Pick<Props, 'title' | 'variant'>>) {
   const retry = () => resetErrorBoundary()
-  if (compact) {
+  if (variant === 'inline') {
     return (
       <div className="region-error" role="alert">
         <span title={describe(error)}>{title}</span>
@@ -39,7 +39,7 @@ function RegionError({ title, compact, error, resetErrorBoundary }: FallbackProp
       </div>
     )
   }
-  return (
+  const notice = (
     <div className="card notice" role="alert">
       <h2>{title}</h2>
       <p className="muted">{describe(error)}</p>
@@ -48,6 +48,7 @@ function RegionError({ title, compact, error, resetErrorBoundary }: FallbackProp
       </button>
     </div>
   )
+  return variant === 'page' ? <main className="center page">{notice}</main> : notice
 }
 
 /** The API's messages are written for users; a render bug's message is not. */

@@ -34,10 +34,10 @@ export default function DashboardLayout({ children }: { children: ReactNode }) {
           sellersync
         </Link>
         <div className="topbar-end">
-          <RegionBoundary title="Account switch unavailable" compact>
+          <RegionBoundary title="Account switch unavailable" variant="inline">
             <AccountSelector />
           </RegionBoundary>
-          <RegionBoundary title="Menu unavailable" compact>
+          <RegionBoundary title="Menu unavailable" variant="inline">
             <ProfileDropdown user={auth.user} onSignOut={auth.signOut} />
           </RegionBoundary>
         </div>
