@@ -8,7 +8,7 @@ const KSUID_EPOCH_SECONDS = 1_400_000_000
  * A Clerk- (and Svix-) style id: a type prefix and a 27-character base62 KSUID, e.g. `user_2ZcT…`.
  * Code that parses ids by prefix (`user_`, `sess_`, `msg_`) sees what it would from the real services.
  */
-export function clerkId(prefix: 'user' | 'idn' | 'sess' | 'client' | 'ins' | 'msg' | 'sia' | 'dvb'): string {
+export function clerkId(prefix: 'user' | 'idn' | 'sess' | 'client' | 'ins' | 'msg' | 'sia' | 'sua' | 'ema' | 'dvb'): string {
   const timestamp = Buffer.alloc(4)
   timestamp.writeUInt32BE(Math.floor(Date.now() / 1000) - KSUID_EPOCH_SECONDS)
   let value = BigInt(`0x${Buffer.concat([timestamp, randomBytes(16)]).toString('hex')}`)

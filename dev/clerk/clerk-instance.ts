@@ -1,7 +1,7 @@
 import { type ClerkSession, SessionRegistry } from './sessions.ts'
 import { signSessionToken, sessionTokenClaims } from './session-token.ts'
 import type { SigningKey } from './signing-key.ts'
-import { type ClerkUser, type DeletedClerkUser, type UserListQuery, UserDirectory } from './users.ts'
+import { type ClerkUser, type CreateUserOptions, type DeletedClerkUser, type UserListQuery, UserDirectory } from './users.ts'
 import type { WebhookSender } from './webhooks.ts'
 
 export type ClerkInstanceOptions = {
@@ -31,8 +31,8 @@ export class ClerkInstance {
     this.#users = new UserDirectory(options.signingKey.kid)
   }
 
-  async createUser(params: unknown): Promise<ClerkUser> {
-    const user = this.#users.create(params)
+  async createUser(params: unknown, options?: CreateUserOptions): Promise<ClerkUser> {
+    const user = this.#users.create(params, options)
     await this.#options.webhooks.send('user.created', user)
     return user
   }

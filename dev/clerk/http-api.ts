@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { BROWSER_PATH_PREFIX, browserCorsHeaders, browserSignIn } from './browser-sign-in.ts'
 import { ClerkApiError, clerkErrorBody, parseClerkParams, resourceNotFound } from './clerk-errors.ts'
 import type { ClerkInstance } from './clerk-instance.ts'
+import type { SentEmail } from './frontend-api/email-outbox.ts'
 import { isFrontendApiPath } from './frontend-api/http-routes.ts'
 import type { UserListQuery } from './users.ts'
 import type { WebhookDeliveryAttempt } from './webhooks.ts'
@@ -16,6 +17,8 @@ export type HttpApiOptions = {
   /** The dashboard origin: the only one whose browsers may call the `/__dev/browser/*` sign-in paths. */
   authorizedParty: string
   deliveries: () => WebhookDeliveryAttempt[]
+  /** The emails the Frontend API "sent" (sign-up codes), newest first. */
+  emailOutbox: () => SentEmail[]
   /** The Frontend API (frontend-api/): answers its own paths (`/v1/client…`, `/v1/environment`, `/npm/@clerk/…`). */
   frontendApi: (request: IncomingMessage, response: ServerResponse) => void
 }
@@ -64,11 +67,13 @@ export function createRequestHandler(options: HttpApiOptions): (request: Incomin
   }
 }
 
-function buildRoutes({ instance, jwks, deliveries }: HttpApiOptions): Route[] {
+function buildRoutes({ instance, jwks, deliveries, emailOutbox }: HttpApiOptions): Route[] {
   const ok = (body: unknown): ApiReply => ({ status: 200, body })
   return [
     { method: 'GET', path: /^\/__dev\/health$/, access: 'public', handle: () => ok({ ok: true }) },
     { method: 'GET', path: /^\/__dev\/webhook-deliveries$/, access: 'secret-key', handle: () => ok({ data: deliveries() }) },
+    // Sign-up codes: where a developer (or test) reads what Clerk would have emailed. Secret key: they sign people up.
+    { method: 'GET', path: /^\/__dev\/email-outbox$/, access: 'secret-key', handle: () => ok({ data: emailOutbox() }) },
     // Frontend API: public, this is where PostgREST and other verifiers fetch keys from.
     { method: 'GET', path: /^\/\.well-known\/jwks\.json$/, access: 'public', handle: () => ok(jwks) },
     { method: 'GET', path: /^\/v1\/jwks$/, access: 'secret-key', handle: () => ok(jwks) },

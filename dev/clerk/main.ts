@@ -32,6 +32,7 @@ console.log(`  JWKS            ${standIn.url}/.well-known/jwks.json  (kid ${stan
 console.log(`  publishable key ${standIn.publishableKey}`)
 console.log(`  Frontend API    ${standIn.url}/v1/client… as https://${standIn.frontendApiHost} (key ${standIn.frontendApiPublishableKey})`)
 console.log(`  webhooks        ${webhookUrl ?? 'off (--webhook-url)'}`)
+console.log(`  email outbox    ${standIn.url}/__dev/email-outbox  (sign-up codes; secret key)`)
 console.log(`  JWT public key (CLERK_JWT_KEY):\n${standIn.publicKeyPem}`)
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -2,6 +2,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { JWK } from 'jose'
 import { ClerkInstance, type MintSessionTokenOptions } from './clerk-instance.ts'
+import { EmailOutbox, type SentEmail } from './frontend-api/email-outbox.ts'
 import { createFrontendApi } from './frontend-api/http-routes.ts'
 import { createRequestHandler } from './http-api.ts'
 import type { ClerkSession } from './sessions.ts'
@@ -14,6 +15,7 @@ export type { ClerkUser, CreateUserParams, DeletedClerkUser, UpdateUserParams, U
 export type { ClerkEvent, WebhookDeliveryAttempt, WebhookTarget } from './webhooks.ts'
 export type { SessionTokenClaims } from './session-token.ts'
 export type { MintSessionTokenOptions } from './clerk-instance.ts'
+export type { SentEmail } from './frontend-api/email-outbox.ts'
 
 export type ClerkStandInOptions = {
   /** 0 or omitted: any free port. Always bound to 127.0.0.1. */
@@ -72,6 +74,8 @@ export type ClerkStandIn = {
   mintSessionToken(sessionId: string, options?: MintSessionTokenOptions): Promise<string>
   /** Every webhook delivery attempt so far, oldest first. */
   deliveries(): WebhookDeliveryAttempt[]
+  /** The verification emails the Frontend API "sent" (sign-up codes), newest first; `+clerk_test` addresses get none. */
+  emailOutbox(): SentEmail[]
   setWebhook(webhook: WebhookTarget | undefined): void
   stop(): Promise<void>
 }
@@ -104,7 +108,8 @@ export async function startClerkStandIn(options: ClerkStandInOptions): Promise<C
     sessionTokenLifetimeSeconds: options.sessionTokenLifetimeSeconds ?? 60,
     webhooks,
   })
-  const frontendApi = createFrontendApi({ instance, appOrigin: new URL(options.authorizedParty).origin, instanceId: signingKey.kid })
+  const emailOutbox = new EmailOutbox()
+  const frontendApi = createFrontendApi({ instance, appOrigin: new URL(options.authorizedParty).origin, instanceId: signingKey.kid, emailOutbox })
   server.on(
     'request',
     createRequestHandler({
@@ -113,6 +118,7 @@ export async function startClerkStandIn(options: ClerkStandInOptions): Promise<C
       secretKey: options.secretKey,
       authorizedParty: options.authorizedParty,
       deliveries: () => webhooks.attempts(),
+      emailOutbox: () => emailOutbox.list(),
       frontendApi,
     }),
   )
@@ -138,6 +144,7 @@ export async function startClerkStandIn(options: ClerkStandInOptions): Promise<C
     revokeSession: (sessionId) => instance.revokeSession(sessionId),
     mintSessionToken: (sessionId, mintOptions) => instance.mintSessionToken(sessionId, mintOptions),
     deliveries: () => webhooks.attempts(),
+    emailOutbox: () => emailOutbox.list(),
     setWebhook: (webhook) => webhooks.setTarget(webhook),
     stop() {
       stopped ??= (async () => {

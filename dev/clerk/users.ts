@@ -81,6 +81,12 @@ export type UpdateUserParams = z.input<typeof updateUserSchema>
 /** Query of `GET /v1/users` and `GET /v1/users/count`. */
 export type UserListQuery = { email_address?: string[]; user_id?: string[]; limit?: number; offset?: number }
 
+/**
+ * How the new user's email addresses were verified: `admin` for the Backend API (an admin vouches for them),
+ * `email_code` for a Frontend API sign-up that verified its address with a code.
+ */
+export type CreateUserOptions = { emailVerificationStrategy?: 'admin' | 'email_code' }
+
 /** The instance's users, in memory. Returns copies so callers cannot change stored state by accident. */
 export class UserDirectory {
   readonly #users = new Map<string, ClerkUser>()
@@ -92,7 +98,7 @@ export class UserDirectory {
     this.#instanceId = instanceId
   }
 
-  create(params: unknown): ClerkUser {
+  create(params: unknown, { emailVerificationStrategy = 'admin' }: CreateUserOptions = {}): ClerkUser {
     const input = parseClerkParams(createUserSchema, params)
     const emails = [...new Set(input.email_address.map((email) => email.toLowerCase()))]
     const taken = emails.find((email) => this.#findByEmail(email))
@@ -114,8 +120,7 @@ export class UserDirectory {
         object: 'email_address',
         email_address: email,
         reserved: false,
-        // Addresses added through the Backend API count as verified by the admin.
-        verification: { status: 'verified', strategy: 'admin', attempts: null, expire_at: null },
+        verification: { status: 'verified', strategy: emailVerificationStrategy, attempts: null, expire_at: null },
         linked_to: [],
         created_at: now,
         updated_at: now,

@@ -2,7 +2,8 @@
 // clerk-js and @clerk/ui read to decide what the sign-in form asks for. Shaped like Clerk's EnvironmentJSON
 // (clerk/javascript packages/shared/src/types: json.ts, displayConfig.ts, userSettings.ts,
 // organizationSettings.ts). This instance: a development instance, sign-in with email address + password
-// only, no social connections, no organizations, no billing, no captcha.
+// only, no social connections, no organizations, no billing, no captcha. Sign-up asks for email address,
+// password, first and last name, and verifies the email address with a code (sign-ups.ts).
 
 export type EnvironmentOptions = {
   /** The dashboard origin: where sign-in and after-sign-in URLs point. */
@@ -32,6 +33,13 @@ const off: AttributeJSON = {
   verifications: [],
   verify_at_sign_up: false,
 }
+
+/**
+ * What a sign-up must provide (SignUpJSON `required_fields`). First and last name are required so the
+ * dashboard has a name to show; @clerk/ui shows only required fields unless `showOptionalFields` is set.
+ */
+export const SIGN_UP_REQUIRED_FIELDS = ['email_address', 'password', 'first_name', 'last_name'] as const
+export type SignUpField = (typeof SIGN_UP_REQUIRED_FIELDS)[number]
 
 /** Password rules as the stand-in's Backend API enforces them (8–72 characters, no breach check offline). */
 export const PASSWORD_SETTINGS = {
@@ -120,8 +128,8 @@ export function environmentJson({ appOrigin, instanceId }: EnvironmentOptions) {
           verify_at_sign_up: true,
         },
         password: { ...off, enabled: true, required: true },
-        first_name: { ...off, enabled: true },
-        last_name: { ...off, enabled: true },
+        first_name: { ...off, enabled: true, required: true },
+        last_name: { ...off, enabled: true, required: true },
         phone_number: off,
         username: off,
         web3_wallet: off,

@@ -4,12 +4,13 @@ import type { ClerkInstance } from '../clerk-instance.ts'
 import { isBundlePath, readBundleFile } from './browser-bundles.ts'
 import { Clients } from './clients.ts'
 import { DevBrowserRegistry } from './dev-browsers.ts'
+import type { EmailOutbox } from './email-outbox.ts'
 import { environmentJson } from './environment.ts'
 import { sessionJson } from './resources.ts'
 
 /**
- * The Frontend API (FAPI) subset clerk-js 6 and @clerk/ui need to sign in with email + password on a
- * development instance, following Clerk's public protocol:
+ * The Frontend API (FAPI) subset clerk-js 6 and @clerk/ui need to sign up and sign in with email + password
+ * on a development instance, following Clerk's public protocol:
  *
  *   POST /v1/dev_browser                                   → { id, token }  the `__clerk_db_jwt` value
  *   GET|PATCH /v1/environment                              → EnvironmentJSON
@@ -17,6 +18,10 @@ import { sessionJson } from './resources.ts'
  *   POST /v1/client/sign_ins                               → { response: SignInJSON, client }
  *   GET /v1/client/sign_ins/:id                            → { response: SignInJSON, client }
  *   POST /v1/client/sign_ins/:id/attempt_first_factor      → { response: SignInJSON, client }
+ *   POST /v1/client/sign_ups                               → { response: SignUpJSON, client }
+ *   GET|PATCH /v1/client/sign_ups/:id                      → { response: SignUpJSON, client }
+ *   POST /v1/client/sign_ups/:id/prepare_verification      → { response: SignUpJSON, client }  (emails a code)
+ *   POST /v1/client/sign_ups/:id/attempt_verification      → { response: SignUpJSON, client }  (may complete)
  *   POST /v1/client/sessions/:id/touch                     → { response: SessionJSON, client }
  *   POST /v1/client/sessions/:id/tokens                    → { object: 'token', jwt }
  *   POST /v1/client/sessions/:id/end | …/remove            → { response: SessionJSON, client }
@@ -29,6 +34,10 @@ import { sessionJson } from './resources.ts'
  * Clerk's `{ errors: [{ message, long_message, code, meta? }], clerk_trace_id }`. Browsers may call it
  * from the dashboard origin only (CORS with credentials, as FAPI answers an app's origin).
  *
+ * Sign-up codes go to the stand-in's outbox (email-outbox.ts), not to a mailbox. A completed sign-up creates
+ * the user through ClerkInstance.createUser, so the `user.created` webhook reaches the Worker before the
+ * response does.
+ *
  * Session tokens are the stand-in's (ClerkInstance.mintSessionToken): the same RS256 key, `azp` and claims
  * as every other token it issues, so the Worker verifies them exactly as Clerk's.
  */
@@ -37,6 +46,8 @@ export type FrontendApiOptions = {
   /** The dashboard origin: the only browser origin allowed to call the Frontend API. */
   appOrigin: string
   instanceId: string
+  /** Where sign-up verification codes are "sent". */
+  emailOutbox: EmailOutbox
 }
 
 type FapiRequest = { method: string; url: URL; body: Record<string, string>; devBrowser: string | null }
@@ -49,9 +60,9 @@ export function isFrontendApiPath(pathname: string): boolean {
   return isBundlePath(pathname) || pathname === '/v1/environment' || pathname === '/v1/dev_browser' || /^\/v1\/client(\/|$)/.test(pathname)
 }
 
-export function createFrontendApi({ instance, appOrigin, instanceId }: FrontendApiOptions): (request: IncomingMessage, response: ServerResponse) => void {
+export function createFrontendApi({ instance, appOrigin, instanceId, emailOutbox }: FrontendApiOptions): (request: IncomingMessage, response: ServerResponse) => void {
   const devBrowsers = new DevBrowserRegistry()
-  const clients = new Clients(instance)
+  const clients = new Clients(instance, emailOutbox)
   const environment = environmentJson({ appOrigin, instanceId })
   const clientOf = (request: FapiRequest) => devBrowsers.requireClient(request.devBrowser)
   const withClient = async (clientId: string, response: unknown): Promise<FapiReply> => ({
@@ -105,6 +116,46 @@ export function createFrontendApi({ instance, appOrigin, instanceId }: FrontendA
       handle: (request, [id]) => {
         const clientId = clientOf(request)
         return withClient(clientId, clients.signIns.json(clients.attemptFirstFactor(clientId, id!, request.body)))
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/v1\/client\/sign_ups$/,
+      handle: async (request) => {
+        const clientId = clientOf(request)
+        return withClient(clientId, clients.signUps.json(await clients.startSignUp(clientId, request.body)))
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/v1\/client\/sign_ups\/([^/]+)$/,
+      handle: (request, [id]) => {
+        const clientId = clientOf(request)
+        return withClient(clientId, clients.signUps.json(clients.signUps.get(clientId, id!)))
+      },
+    },
+    {
+      method: 'PATCH',
+      path: /^\/v1\/client\/sign_ups\/([^/]+)$/,
+      handle: async (request, [id]) => {
+        const clientId = clientOf(request)
+        return withClient(clientId, clients.signUps.json(await clients.updateSignUp(clientId, id!, request.body)))
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/v1\/client\/sign_ups\/([^/]+)\/prepare_verification$/,
+      handle: (request, [id]) => {
+        const clientId = clientOf(request)
+        return withClient(clientId, clients.signUps.json(clients.prepareSignUpVerification(clientId, id!, request.body)))
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/v1\/client\/sign_ups\/([^/]+)\/attempt_verification$/,
+      handle: async (request, [id]) => {
+        const clientId = clientOf(request)
+        return withClient(clientId, clients.signUps.json(await clients.attemptSignUpVerification(clientId, id!, request.body)))
       },
     },
     {

@@ -1,6 +1,8 @@
 // The Clerk stand-in's Frontend API (dev/clerk/frontend-api/), spoken to as clerk-js speaks: form-encoded
 // bodies, `_method` tunnelling, the dev browser in `__clerk_db_jwt`, `{ response, client }` envelopes.
 // The browser test (dev/test/web/clerk-build.e2e.test.ts) runs the real clerk-js against it.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { verifyToken } from '@clerk/backend'
 import { decodeJwt } from 'jose'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -16,8 +18,8 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()))
 })
 
-async function startStandIn(): Promise<ClerkStandIn> {
-  const standIn = await startClerkStandIn({ keyDir: null, secretKey: SECRET_KEY, authorizedParty: APP })
+async function startStandIn(webhook?: { url: string; secret: string }): Promise<ClerkStandIn> {
+  const standIn = await startClerkStandIn({ keyDir: null, secretKey: SECRET_KEY, authorizedParty: APP, webhook })
   cleanups.push(() => standIn.stop())
   return standIn
 }
@@ -209,6 +211,205 @@ describe('sign-in with email address and password', () => {
       form: { strategy: 'password', password: PASSWORD },
     })
     expect(foreign.status).toBe(404)
+  })
+})
+
+/** A webhook endpoint that records the event types it receives (the Worker's part in the real stack). */
+async function startWebhookReceiver() {
+  const eventTypes: string[] = []
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => {
+      eventTypes.push((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type: string }).type)
+      response.writeHead(204).end()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/webhooks/clerk`
+  return { eventTypes, webhook: { url, secret: `whsec_${Buffer.from('a webhook secret of thirty-two b').toString('base64')}` } }
+}
+
+const NEW_USER = { email_address: 'Robin.New@example.com', password: PASSWORD, first_name: 'Robin', last_name: 'New' }
+
+describe('sign-up with email address, password and names, the email address verified with a code', () => {
+  it('asks for the code, emails it to the outbox, and on the right code creates the user (user.created) and signs them in', async () => {
+    const receiver = await startWebhookReceiver()
+    const standIn = await startStandIn(receiver.webhook)
+    const devBrowser = await devBrowserOf(standIn)
+
+    const created = await fapi(standIn, 'POST', '/client/sign_ups', { devBrowser, form: { ...NEW_USER, locale: 'en-US' } })
+    expect(created.status).toBe(200)
+    const signUpId = created.body.response.id as string
+    expect(created.body.response).toMatchObject({
+      object: 'sign_up',
+      id: expect.stringMatching(/^sua_\w{27}$/),
+      status: 'missing_requirements',
+      required_fields: ['email_address', 'password', 'first_name', 'last_name'],
+      missing_fields: [],
+      unverified_fields: ['email_address'],
+      verifications: { email_address: null, phone_number: null },
+      email_address: 'robin.new@example.com',
+      first_name: 'Robin',
+      last_name: 'New',
+      has_password: true,
+      created_user_id: null,
+      created_session_id: null,
+      locale: 'en-US',
+    })
+    expect(created.body.client.sign_up).toEqual(created.body.response)
+    expect(JSON.stringify(created.body)).not.toContain(PASSWORD)
+    expect(standIn.emailOutbox()).toEqual([]) // nothing is sent before the verification is prepared
+
+    const prepared = await fapi(standIn, 'POST', `/client/sign_ups/${signUpId}/prepare_verification`, { devBrowser, form: { strategy: 'email_code' } })
+    expect(prepared.status).toBe(200)
+    expect(prepared.body.response.verifications.email_address).toMatchObject({
+      status: 'unverified',
+      strategy: 'email_code',
+      attempts: 0,
+      next_action: 'needs_attempt',
+      supported_strategies: ['email_code'],
+      expire_at: expect.any(Number),
+    })
+    const [email] = standIn.emailOutbox()
+    expect(email).toMatchObject({ object: 'email', to_email_address: 'robin.new@example.com', code: expect.stringMatching(/^\d{6}$/), source_id: signUpId })
+    expect(email!.subject).toBe(`${email!.code} is your verification code`)
+    expect(JSON.stringify(prepared.body)).not.toContain(email!.code) // the code is in the mailbox only
+
+    const wrongCode = email!.code === '000000' ? '111111' : '000000'
+    const wrong = await fapi(standIn, 'POST', `/client/sign_ups/${signUpId}/attempt_verification`, { devBrowser, form: { strategy: 'email_code', code: wrongCode } })
+    expect(wrong.status).toBe(422)
+    expect(wrong.body.errors).toEqual([{ code: 'form_code_incorrect', message: 'is incorrect', long_message: 'Incorrect code', meta: { param_name: 'code' } }])
+    expect(standIn.listUsers()).toEqual([])
+
+    const verified = await fapi(standIn, 'POST', `/client/sign_ups/${signUpId}/attempt_verification`, { devBrowser, form: { strategy: 'email_code', code: email!.code } })
+    expect(verified.status).toBe(200)
+    const { response: signUp, client } = verified.body
+    expect(signUp).toMatchObject({
+      status: 'complete',
+      unverified_fields: [],
+      created_user_id: expect.stringMatching(/^user_/),
+      created_session_id: expect.stringMatching(/^sess_/),
+      verifications: { email_address: { status: 'verified', attempts: 2, next_action: '' } },
+    })
+    expect(receiver.eventTypes).toEqual(['user.created']) // delivered before the response, as the Backend API does
+    const user = standIn.getUser(signUp.created_user_id)
+    expect(user).toMatchObject({ first_name: 'Robin', last_name: 'New', password_enabled: true })
+    expect(user.email_addresses.map((e) => [e.email_address, e.verification.strategy])).toEqual([['robin.new@example.com', 'email_code']])
+
+    // Signed in on this client, with a token the Worker accepts.
+    expect(client).toMatchObject({ last_active_session_id: signUp.created_session_id, sign_up: signUp })
+    expect(client.sessions).toHaveLength(1)
+    const claims = await verifyToken(client.sessions[0].last_active_token.jwt, { jwtKey: standIn.publicKeyPem, authorizedParties: [APP] })
+    expect(claims).toMatchObject({ sub: user.id, sid: signUp.created_session_id })
+
+    // The password works for signing in later; the finished sign-up cannot be changed.
+    await fapi(standIn, 'DELETE', '/client/sessions', { devBrowser })
+    const started = await fapi(standIn, 'POST', '/client/sign_ins', { devBrowser, form: { identifier: 'robin.new@example.com', strategy: 'password', password: PASSWORD } })
+    expect(started.body.response.status).toBe('complete')
+    const again = await fapi(standIn, 'POST', `/client/sign_ups/${signUpId}/attempt_verification`, { devBrowser, form: { strategy: 'email_code', code: email!.code } })
+    expect(again.status).toBe(400)
+  })
+
+  it('collects fields over several requests (PATCH) and says which are missing', async () => {
+    const standIn = await startStandIn()
+    const devBrowser = await devBrowserOf(standIn)
+    const created = await fapi(standIn, 'POST', '/client/sign_ups', { devBrowser, form: { email_address: 'robin+clerk_test@example.com' } })
+    const signUpId = created.body.response.id as string
+    expect(created.body.response).toMatchObject({ missing_fields: ['password', 'first_name', 'last_name'], unverified_fields: ['email_address'], has_password: false })
+
+    const patched = await fapi(standIn, 'PATCH', `/client/sign_ups/${signUpId}`, { devBrowser, form: { password: PASSWORD, first_name: 'Robin' } })
+    expect(patched.body.response).toMatchObject({ status: 'missing_requirements', missing_fields: ['last_name'], has_password: true })
+    const fetched = await fapi(standIn, 'GET', `/client/sign_ups/${signUpId}`, { devBrowser })
+    expect(fetched.body.response).toEqual(patched.body.response)
+
+    // A verified address is not enough while a required field is missing; the last field completes it.
+    await fapi(standIn, 'POST', `/client/sign_ups/${signUpId}/prepare_verification`, { devBrowser, form: { strategy: 'email_code' } })
+    const verified = await fapi(standIn, 'POST', `/client/sign_ups/${signUpId}/attempt_verification`, { devBrowser, form: { strategy: 'email_code', code: '424242' } })
+    expect(verified.body.response).toMatchObject({ status: 'missing_requirements', missing_fields: ['last_name'], unverified_fields: [], created_user_id: null })
+    const completed = await fapi(standIn, 'PATCH', `/client/sign_ups/${signUpId}`, { devBrowser, form: { last_name: 'Tester' } })
+    expect(completed.body.response).toMatchObject({ status: 'complete', missing_fields: [], created_user_id: expect.stringMatching(/^user_/) })
+  })
+
+  it("verifies +clerk_test addresses with 424242 and sends them nothing, as Clerk's test mode does", async () => {
+    const standIn = await startStandIn()
+    const devBrowser = await devBrowserOf(standIn)
+    const created = await fapi(standIn, 'POST', '/client/sign_ups', { devBrowser, form: { ...NEW_USER, email_address: 'robin+clerk_test@example.com' } })
+    const signUpId = created.body.response.id as string
+    await fapi(standIn, 'POST', `/client/sign_ups/${signUpId}/prepare_verification`, { devBrowser, form: { strategy: 'email_code' } })
+    expect(standIn.emailOutbox()).toEqual([])
+    const verified = await fapi(standIn, 'POST', `/client/sign_ups/${signUpId}/attempt_verification`, { devBrowser, form: { strategy: 'email_code', code: '424242' } })
+    expect(verified.body.response.status).toBe('complete')
+  })
+
+  it("answers a taken email address and a short password with Clerk's form errors, both at once", async () => {
+    const standIn = await startStandIn()
+    await userWithPassword(standIn)
+    const devBrowser = await devBrowserOf(standIn)
+    const refused = await fapi(standIn, 'POST', '/client/sign_ups', { devBrowser, form: { ...NEW_USER, email_address: 'PAT@example.com', password: 'short' } })
+    expect(refused.status).toBe(422)
+    expect(refused.body.errors).toEqual([
+      {
+        code: 'form_identifier_exists',
+        message: 'That email address is taken. Please try another.',
+        long_message: 'That email address is taken. Please try another.',
+        meta: { param_name: 'email_address' },
+      },
+      {
+        code: 'form_password_length_too_short',
+        message: 'Passwords must be 8 characters or more.',
+        long_message: 'Passwords must be 8 characters or more.',
+        meta: { param_name: 'password' },
+      },
+    ])
+    expect(standIn.listUsers()).toHaveLength(1)
+  })
+
+  it('gives up on a code after five wrong ones, until a new code is prepared', async () => {
+    const standIn = await startStandIn()
+    const devBrowser = await devBrowserOf(standIn)
+    const created = await fapi(standIn, 'POST', '/client/sign_ups', { devBrowser, form: NEW_USER })
+    const path = `/client/sign_ups/${created.body.response.id}`
+    await fapi(standIn, 'POST', `${path}/prepare_verification`, { devBrowser, form: { strategy: 'email_code' } })
+    const code = standIn.emailOutbox()[0]!.code
+    const wrongCode = code === '000000' ? '111111' : '000000'
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const wrong = await fapi(standIn, 'POST', `${path}/attempt_verification`, { devBrowser, form: { strategy: 'email_code', code: wrongCode } })
+      expect(wrong.body.errors[0].code).toBe('form_code_incorrect')
+    }
+    const locked = await fapi(standIn, 'POST', `${path}/attempt_verification`, { devBrowser, form: { strategy: 'email_code', code } })
+    expect(locked.status).toBe(400)
+    expect(locked.body.errors[0].code).toBe('verification_failed')
+    expect((await fapi(standIn, 'GET', path, { devBrowser })).body.response.verifications.email_address).toMatchObject({ status: 'failed', next_action: 'needs_prepare' })
+
+    await fapi(standIn, 'POST', `${path}/prepare_verification`, { devBrowser, form: { strategy: 'email_code' } })
+    const fresh = standIn.emailOutbox()[0]!.code // newest first
+    const verified = await fapi(standIn, 'POST', `${path}/attempt_verification`, { devBrowser, form: { strategy: 'email_code', code: fresh } })
+    expect(verified.body.response.status).toBe('complete')
+  })
+
+  it('keeps sign-ups to their client, and refuses one while the browser is signed in (single-session mode)', async () => {
+    const standIn = await startStandIn()
+    await userWithPassword(standIn)
+    const [mine, theirs] = [await devBrowserOf(standIn), await devBrowserOf(standIn)]
+    const created = await fapi(standIn, 'POST', '/client/sign_ups', { devBrowser: mine, form: NEW_USER })
+    expect((await fapi(standIn, 'GET', `/client/sign_ups/${created.body.response.id}`, { devBrowser: theirs })).status).toBe(404)
+
+    await signIn(standIn, theirs)
+    const signedIn = await fapi(standIn, 'POST', '/client/sign_ups', { devBrowser: theirs, form: NEW_USER })
+    expect(signedIn.status).toBe(400)
+    expect(signedIn.body.errors[0].code).toBe('session_exists')
+  })
+
+  it('lists the outbox over HTTP for the secret key only', async () => {
+    const standIn = await startStandIn()
+    const devBrowser = await devBrowserOf(standIn)
+    const created = await fapi(standIn, 'POST', '/client/sign_ups', { devBrowser, form: NEW_USER })
+    await fapi(standIn, 'POST', `/client/sign_ups/${created.body.response.id}/prepare_verification`, { devBrowser, form: { strategy: 'email_code' } })
+    expect((await fetch(`${standIn.url}/__dev/email-outbox`)).status).toBe(401)
+    const outbox = await fetch(`${standIn.url}/__dev/email-outbox`, { headers: { authorization: `Bearer ${SECRET_KEY}` } })
+    expect(((await outbox.json()) as { data: unknown[] }).data).toEqual(standIn.emailOutbox())
   })
 })
 

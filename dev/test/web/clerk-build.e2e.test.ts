@@ -10,9 +10,12 @@
 // plain-http port: nothing else differs from a browser talking to Clerk.
 //
 // Signs in with email + password (and fails with a wrong one), lands on /accounts/ whose API calls carry
-// the session token the Frontend API minted, keeps the session over a reload, signs out. axe-core scans
-// the sign-in page in the light and the dark colour scheme. Screenshots go to test-results/.
-// Skipped when /usr/bin/chromium is missing.
+// the session token the Frontend API minted, keeps the session over a reload, signs out. Signs a new user
+// up through Clerk's own <SignUp/> (the emailed code read from the stand-in's outbox), whom the user.created
+// webhook brings into the Worker's database, and fails for an email address that already has an account.
+// Shows the app-start failure ("sellersync could not start") when /api/client-config fails, and recovers on
+// "Try again". axe-core scans the sign-in page in the light and the dark colour scheme, and the sign-up
+// page. Screenshots go to test-results/. Skipped when /usr/bin/chromium is missing.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import axe from 'axe-core'
@@ -25,6 +28,8 @@ const CHROMIUM = '/usr/bin/chromium'
 const root = new URL('../../../', import.meta.url).pathname
 const results = join(root, 'test-results')
 const USER = { email: 'clerk.build@example.com', password: 'correct horse battery', firstName: 'Casey', lastName: 'Clerk' }
+/** Signs up through Clerk's <SignUp/>: an ordinary address, so its code goes to the stand-in's outbox. */
+const NEW_USER = { email: 'new.seller@example.com', password: 'a brand new passphrase', firstName: 'Nova', lastName: 'Seller' }
 /** The user's uploaded photo (Clerk's image_url with has_image): a data URL, so no network is needed to show it. */
 const PHOTO = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><circle cx="32" cy="32" r="32" fill="teal"/></svg>')}`
 
@@ -34,6 +39,8 @@ let context: BrowserContext
 let page: Page
 let appUrl: string
 let clerkUrl: string
+/** The stand-in's Backend API key, for its dev-only endpoints (email outbox, webhook deliveries). */
+let clerkSecretKey: string
 /** The Frontend API host the publishable key names, e.g. sellersync-local.clerk.accounts.dev. */
 let fapiHost: string
 /** Every request the page sent to the Frontend API, in order. */
@@ -73,6 +80,23 @@ async function screenshot(name: string) {
 
 const fapiPath = (request: Request) => new URL(request.url()).pathname
 const signInCard = () => page.locator('.cl-signIn-root')
+const signUpCard = () => page.locator('.cl-signUp-root')
+
+/** One of the stand-in's dev-only listings (`/__dev/email-outbox`, `/__dev/webhook-deliveries`). */
+async function devListing<T>(path: string): Promise<T[]> {
+  const response = await fetch(`${clerkUrl}${path}`, { headers: { authorization: `Bearer ${clerkSecretKey}` } })
+  expect(response.status).toBe(200)
+  return ((await response.json()) as { data: T[] }).data
+}
+
+/** Fills Clerk's sign-up form (names, email, password: what the environment requires) and continues. */
+async function signUpWith(user: { email: string; password: string; firstName: string; lastName: string }) {
+  await page.getByLabel('First name').fill(user.firstName)
+  await page.getByLabel('Last name').fill(user.lastName)
+  await page.getByLabel('Email address').fill(user.email)
+  await page.getByLabel('Password', { exact: true }).fill(user.password)
+  await page.getByRole('button', { name: 'Continue', exact: true }).click()
+}
 
 /** Fills Clerk's sign-in form: email, Continue, password, Continue. */
 async function signInWith(password: string) {
@@ -91,7 +115,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Clerk build of the dashboard against
     ;({ url: appUrl, clerkUrl } = stack)
 
     // A user with a password, created through the Backend API as an admin would.
-    const { clerkSecretKey } = JSON.parse(readFileSync(join(stack.stateDir, 'local-secrets.json'), 'utf8')) as { clerkSecretKey: string }
+    ;({ clerkSecretKey } = JSON.parse(readFileSync(join(stack.stateDir, 'local-secrets.json'), 'utf8')) as { clerkSecretKey: string })
     const created = await fetch(`${clerkUrl}/v1/users`, {
       method: 'POST',
       headers: { authorization: `Bearer ${clerkSecretKey}`, 'content-type': 'application/json' },
@@ -264,9 +288,91 @@ describe.skipIf(!existsSync(CHROMIUM))('the Clerk build of the dashboard against
     await page.waitForURL(/\/sign-in\/\?redirect=%2Faccounts%2F$/)
   })
 
-  it('ran without an uncaught error in the page; the only failed request was the wrong password', () => {
+  it("leads from Clerk's SignIn to its SignUp, which asks for what the environment requires", async () => {
+    await page.goto(`${appUrl}/sign-in/`)
+    await expect.poll(() => signInCard().isVisible(), { timeout: 30_000 }).toBe(true)
+    await page.getByRole('link', { name: 'Sign up' }).click()
+    await page.waitForURL(/\/sign-up\//)
+    await expect.poll(() => signUpCard().isVisible()).toBe(true)
+    expect(await page.getByRole('heading', { name: 'Create your account' }).isVisible()).toBe(true)
+    for (const label of ['First name', 'Last name', 'Email address']) expect(await page.getByLabel(label).isVisible()).toBe(true)
+    expect(await page.getByLabel('Password', { exact: true }).isVisible()).toBe(true)
+    await screenshot('sign-up')
+    expect(await seriousA11yViolations()).toEqual(CLERK_DEV_MODE_NOTICE)
+  })
+
+  it('signs up, verifies the emailed code, lands on the empty accounts page, and the webhook synced the profile', async () => {
+    await signUpWith(NEW_USER)
+    await expect.poll(() => page.getByRole('heading', { name: 'Verify your email' }).isVisible()).toBe(true)
+    // What Clerk would have emailed, from the stand-in's outbox (newest first).
+    await expect.poll(async () => (await devListing<{ to_email_address: string }>('/__dev/email-outbox'))[0]?.to_email_address).toBe(NEW_USER.email)
+    const [email] = await devListing<{ code: string }>('/__dev/email-outbox')
+    await screenshot('sign-up-code')
+    await page.getByLabel('Enter verification code').pressSequentially(email!.code) // the sixth digit submits
+
+    await page.waitForURL(`${appUrl}/accounts/`)
+    await expect.poll(() => page.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible(), { timeout: 20_000 }).toBe(true)
+    const paths = fapiRequests.map(fapiPath)
+    expect(paths).toContain('/v1/client/sign_ups')
+    expect(paths.some((path) => /^\/v1\/client\/sign_ups\/sua_\w+\/attempt_verification$/.test(path))).toBe(true)
+    const deliveries = await devListing<{ eventType: string; ok: boolean }>('/__dev/webhook-deliveries')
+    expect(deliveries.filter((d) => d.eventType === 'user.created' && d.ok)).toHaveLength(2) // USER's and the new user's
+
+    const profileButton = page.getByRole('button', { name: `Account menu for ${NEW_USER.firstName} ${NEW_USER.lastName}` })
+    await profileButton.click()
+    expect(await page.getByRole('menu').textContent()).toContain(NEW_USER.email)
+    await page.getByRole('menuitem', { name: 'Settings' }).click()
+    await page.waitForURL(`${appUrl}/settings/`)
+    // GET /api/me: the profile the user.created webhook wrote to the Worker's database.
+    const profile = page.getByRole('region', { name: 'Profile' })
+    await expect.poll(() => profile.getByText(NEW_USER.email).isVisible()).toBe(true)
+    expect(await profile.getByText(`${NEW_USER.firstName} ${NEW_USER.lastName}`).isVisible()).toBe(true)
+    await screenshot('sign-up-settings')
+  })
+
+  it("shows Clerk's error for a sign-up with an email address that already has an account", async () => {
+    await page.getByRole('button', { name: `Account menu for ${NEW_USER.firstName} ${NEW_USER.lastName}` }).click()
+    await page.getByRole('menuitem', { name: 'Sign out' }).click()
+    await page.waitForURL(/\/sign-in\//)
+    await page.goto(`${appUrl}/sign-up/`)
+    await expect.poll(() => signUpCard().isVisible(), { timeout: 30_000 }).toBe(true)
+    const signUp = page.waitForResponse((r) => fapiPath(r.request()) === '/v1/client/sign_ups')
+    await signUpWith({ ...NEW_USER, email: USER.email })
+    const refused = await signUp
+    expect(refused.status()).toBe(422)
+    expect(((await refused.json()) as { errors: Array<{ code: string }> }).errors.map((e) => e.code)).toEqual(['form_identifier_exists'])
+    const error = page.locator('#error-emailAddress') // Clerk's field error, tied to the input by aria-describedby
+    await expect.poll(() => error.textContent()).toBe('That email address is taken. Please try another.')
+    await expect.poll(async () => (await error.boundingBox())?.height ?? 0).toBeGreaterThan(10) // shown, not just in the DOM
+    expect(await page.getByLabel('Email address').getAttribute('aria-invalid')).toBe('true')
+    await screenshot('sign-up-email-taken')
+    expect(page.url()).toMatch(/\/sign-up\//)
+  })
+
+  it('says "sellersync could not start" when its settings cannot be loaded, and starts on "Try again"', async () => {
+    await page.route('**/api/client-config', (route) => route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":{"code":"internal","message":"boom"}}' }))
+    await page.goto(`${appUrl}/sign-in/`)
+    const alert = page.getByRole('alert').filter({ hasText: 'sellersync could not start' })
+    await expect.poll(() => alert.isVisible()).toBe(true)
+    expect(await alert.getByRole('heading', { name: 'sellersync could not start' }).isVisible()).toBe(true)
+    expect(await alert.getByText("The dashboard's settings could not be loaded (500).").isVisible()).toBe(true)
+    expect(await signInCard().count()).toBe(0)
+    await screenshot('start-failed')
+
+    await page.unroute('**/api/client-config')
+    await alert.getByRole('button', { name: 'Try again' }).click()
+    await expect.poll(() => signInCard().isVisible(), { timeout: 30_000 }).toBe(true)
+    await expect.poll(() => page.getByLabel('Email address').isVisible()).toBe(true)
+    expect(await alert.count()).toBe(0)
+  })
+
+  it('ran without an uncaught error in the page; the only failed requests were the ones the tests provoked', () => {
     expect(browserErrors.filter((line) => line.startsWith('pageerror'))).toEqual([])
     const failedRequests = browserErrors.filter((line) => line.includes('Failed to load resource'))
-    expect(failedRequests).toEqual(['console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)'])
+    expect(failedRequests).toEqual([
+      'console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)', // wrong password
+      'console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)', // email address taken
+      'console: Failed to load resource: the server responded with a status of 500 (Internal Server Error)', // /api/client-config
+    ])
   })
 })
