@@ -27,6 +27,9 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['worker/test/**/*.node.test.ts', 'dev/test/**/*.test.ts', 'supabase/tests/**/*.test.ts'],
+          // The browser tests wait on pages loading chunks on a busy 2-core CI machine: the 1 s default
+          // made them flaky. A longer ceiling costs nothing when the condition comes true sooner.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

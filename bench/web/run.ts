@@ -14,7 +14,9 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { extname, join, normalize } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
+import { CHROMIUM, hasChromium, launchChromium } from '../../dev/chromium.ts'
+import { routeFrontendApi } from '../../dev/clerk/frontend-api/browser-route.ts'
 import { startIsolatedStack } from '../../dev/isolated-stack.ts'
 import { freePort } from '../../dev/process.ts'
 
@@ -23,8 +25,6 @@ const minimalDir = join(root, 'bench/web/minimal')
 const dashboardDir = join(root, 'web/out-clerk')
 const RUNS = Number(process.env.BENCH_WEB_RUNS ?? 5)
 const TARGET_RATIO = 1.3
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const nextBin = join(root, 'node_modules/next/dist/bin/next')
 const USER = { email: 'bench@example.com', password: 'bench password 1' }
 
@@ -70,24 +70,6 @@ async function serveStatic(dir: string, clientConfig: object): Promise<{ url: st
   })
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
   return { url: `http://127.0.0.1:${port}`, server }
-}
-
-/**
- * https://<Frontend API host>/… → the Clerk stand-in (the host resolves nowhere). The stand-in answers CORS
- * for the dashboard's origin only, so calls from the minimal page (another origin) are presented as the
- * dashboard's and the answer is addressed back to the page: the baseline then runs Clerk exactly as the
- * dashboard does.
- */
-async function routeFrontendApi(context: BrowserContext, fapiHost: string, clerkUrl: string, appOrigin: string) {
-  await context.route(`https://${fapiHost}/**`, async (route) => {
-    const request = route.request()
-    const url = new URL(request.url())
-    const pageOrigin = request.headers().origin
-    const response = await route.fetch({ url: `${clerkUrl}${url.pathname}${url.search}`, headers: { ...request.headers(), ...(pageOrigin ? { origin: appOrigin } : {}) } })
-    const headers = response.headers()
-    if (pageOrigin && headers['access-control-allow-origin']) headers['access-control-allow-origin'] = pageOrigin
-    await route.fulfill({ response, headers })
-  })
 }
 
 const OBSERVE_LCP = `
@@ -155,7 +137,7 @@ async function main() {
     }
     console.log(`\n/accounts/ first-load JS gzip ÷ minimal = ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'})`)
 
-    if (!existsSync(CHROMIUM)) return console.log(`(no ${CHROMIUM}: runtime JS and LCP skipped)`)
+    if (!hasChromium()) return console.log(`(no ${CHROMIUM}: runtime JS and LCP skipped)`)
     const stack = await startIsolatedStack('bench-web', { env: { SELLERSYNC_DASHBOARD: 'clerk' } })
     const { clerkSecretKey } = JSON.parse(readFileSync(join(stack.stateDir, 'local-secrets.json'), 'utf8')) as { clerkSecretKey: string }
     const created = await fetch(`${stack.clerkUrl}/v1/users`, {
@@ -167,12 +149,12 @@ async function main() {
     const clientConfig = (await (await fetch(`${stack.url}/api/client-config`)).json()) as { clerkPublishableKey: string }
     const fapiHost = atob(clientConfig.clerkPublishableKey.replace(/^pk_(test|live)_/, '')).replace(/\$$/, '')
     const { url: minimalUrl, server } = await serveStatic(join(minimalDir, 'out'), clientConfig)
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
+    const browser = await launchChromium()
     const rows: Array<[string, Measurement]> = []
     try {
       const fresh = async () => {
         const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-        await routeFrontendApi(context, fapiHost, stack.clerkUrl, stack.url)
+        await routeFrontendApi(context, { fapiHost, clerkUrl: stack.clerkUrl, presentAs: stack.url })
         return context
       }
       rows.push(['minimal page /', await measure(await fresh(), `${minimalUrl}/`, (page) => page.locator('h1').waitFor())])

@@ -7,6 +7,7 @@ import { ClerkApiError, clerkErrorBody, parseClerkParams, resourceNotFound } fro
 import type { ClerkInstance } from './clerk-instance.ts'
 import type { SentEmail } from './frontend-api/email-outbox.ts'
 import { isFrontendApiPath } from './frontend-api/http-routes.ts'
+import { readBodyText } from './request-body.ts'
 import type { UserListQuery } from './users.ts'
 import type { WebhookDeliveryAttempt } from './webhooks.ts'
 
@@ -164,16 +165,7 @@ function requireSecretKey(authorization: string | undefined, secretKey: string):
 }
 
 async function readJsonBody(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > MAX_BODY_BYTES) {
-      throw new ClerkApiError(413, [{ message: 'Request too large', long_message: 'The request body is too large.', code: 'request_body_too_large' }])
-    }
-    chunks.push(chunk)
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim()
+  const text = (await readBodyText(request, MAX_BODY_BYTES)).trim()
   if (text === '') return {} // Clerk treats a missing body as no parameters
   try {
     return JSON.parse(text) as unknown

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ClerkApiError, clerkErrorBody, resourceNotFound } from '../clerk-errors.ts'
 import type { ClerkInstance } from '../clerk-instance.ts'
+import { readBodyText } from '../request-body.ts'
 import { isBundlePath, readBundleFile } from './browser-bundles.ts'
 import { Clients } from './clients.ts'
 import { DevBrowserRegistry } from './dev-browsers.ts'
@@ -259,16 +260,7 @@ function corsHeaders(origin: string | undefined, appOrigin: string): Record<stri
 
 /** Form-encoded, as clerk-js sends every body (JSON is accepted too). */
 async function readFormBody(request: IncomingMessage): Promise<Record<string, string>> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > MAX_BODY_BYTES) {
-      throw new ClerkApiError(413, [{ message: 'Request too large', long_message: 'The request body is too large.', code: 'request_body_too_large' }])
-    }
-    chunks.push(chunk)
-  }
-  const text = Buffer.concat(chunks).toString('utf8')
+  const text = await readBodyText(request, MAX_BODY_BYTES)
   if ((request.headers['content-type'] ?? '').startsWith('application/json')) {
     try {
       const parsed = JSON.parse(text || '{}') as unknown

@@ -18,13 +18,14 @@
 // page. Screenshots go to test-results/. Skipped when /usr/bin/chromium is missing.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import axe from 'axe-core'
 import { decodeJwt } from 'jose'
-import { type Browser, type BrowserContext, chromium, type Page, type Request } from 'playwright-core'
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hasChromium, launchChromium } from '../../chromium.ts'
+import { routeFrontendApi } from '../../clerk/frontend-api/browser-route.ts'
 import { startIsolatedStack, type IsolatedStack } from '../../isolated-stack.ts'
+import { seriousA11yViolations } from './axe.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const root = new URL('../../../', import.meta.url).pathname
 const results = join(root, 'test-results')
 const USER = { email: 'clerk.build@example.com', password: 'correct horse battery', firstName: 'Casey', lastName: 'Clerk' }
@@ -52,19 +53,6 @@ let signedIn: { sessionId: string; devBrowser: string } | undefined
 /** Console errors and uncaught exceptions of the page. */
 const browserErrors: string[] = []
 
-type AxeResults = { violations: Array<{ id: string; impact?: string | null; nodes: Array<{ html: string }> }> }
-
-/** axe-core on the current page: the serious and critical violations, as `impact rule: text of the element`. */
-async function seriousA11yViolations(): Promise<string[]> {
-  await page.addScriptTag({ content: axe.source })
-  return page.evaluate(async () => {
-    const result = await (globalThis as unknown as { axe: { run: () => Promise<AxeResults> } }).axe.run()
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id}: ${n.html.replace(/<[^>]*>/g, '').trim() || n.html}`))
-  })
-}
-
 /**
  * On a development instance (the stand-in is one, as its `pk_test_` key says) @clerk/ui puts an orange
  * "Development mode" stripe behind the card's footer; axe measures the footer's "Secured by" text against
@@ -72,7 +60,7 @@ async function seriousA11yViolations(): Promise<string[]> {
  * development instances only: with the stripe off (`show_devmode_warning: false`, as on production
  * instances) the page has no serious or critical violation. So exactly this one is expected.
  */
-const CLERK_DEV_MODE_NOTICE = ['serious color-contrast: Secured by']
+const CLERK_DEV_MODE_NOTICE = ['light: serious color-contrast: Secured by', 'dark: serious color-contrast: Secured by']
 
 async function screenshot(name: string) {
   await page.screenshot({ path: join(results, `clerk-build-${name}.png`), fullPage: true })
@@ -106,7 +94,7 @@ async function signInWith(password: string) {
   await page.getByRole('button', { name: 'Continue', exact: true }).click()
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('the Clerk build of the dashboard against the Clerk stand-in Frontend API', () => {
+describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Clerk stand-in Frontend API', () => {
   beforeAll(async () => {
     if (!existsSync(join(root, 'web/out-clerk/accounts/index.html'))) {
       throw new Error('web/out-clerk holds no Clerk build: run `npm run build:web:clerk-test` first (npm test does).')
@@ -129,18 +117,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the Clerk build of the dashboard against
     expect(fapiHost).toMatch(/\.clerk\.accounts\.dev$/)
 
     mkdirSync(results, { recursive: true })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    })
+    browser = await launchChromium()
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-    // https://<Frontend API host>/… → the stand-in, method, headers (Origin included) and body unchanged.
-    await context.route(`https://${fapiHost}/**`, async (route) => {
-      const url = new URL(route.request().url())
-      const response = await route.fetch({ url: `${clerkUrl}${url.pathname}${url.search}` })
-      await route.fulfill({ response })
-    })
+    await routeFrontendApi(context, { fapiHost, clerkUrl })
     page = await context.newPage()
     page.setDefaultTimeout(20_000)
     page.on('response', async (response) => {
@@ -181,7 +160,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Clerk build of the dashboard against
     // Email + password only: no social buttons, no phone.
     expect(await page.locator('.cl-socialButtons').count()).toBe(0)
     await screenshot('sign-in-light')
-    expect(await seriousA11yViolations()).toEqual(CLERK_DEV_MODE_NOTICE)
+    expect(await seriousA11yViolations(page)).toEqual(CLERK_DEV_MODE_NOTICE)
   })
 
   it('switches Clerk to its dark theme when the system is dark', async () => {
@@ -191,7 +170,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Clerk build of the dashboard against
     await page.emulateMedia({ colorScheme: 'dark' })
     await expect.poll(brightness).toBeLessThan(3 * 80) // dark, once the theme switched (and its transition ended)
     await screenshot('sign-in-dark')
-    expect(await seriousA11yViolations()).toEqual(CLERK_DEV_MODE_NOTICE)
+    expect(await seriousA11yViolations(page)).toEqual(CLERK_DEV_MODE_NOTICE)
     await page.emulateMedia({ colorScheme: 'light' })
   })
 
@@ -298,7 +277,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Clerk build of the dashboard against
     for (const label of ['First name', 'Last name', 'Email address']) expect(await page.getByLabel(label).isVisible()).toBe(true)
     expect(await page.getByLabel('Password', { exact: true }).isVisible()).toBe(true)
     await screenshot('sign-up')
-    expect(await seriousA11yViolations()).toEqual(CLERK_DEV_MODE_NOTICE)
+    expect(await seriousA11yViolations(page)).toEqual(CLERK_DEV_MODE_NOTICE)
   })
 
   it('signs up, verifies the emailed code, lands on the empty accounts page, and the webhook synced the profile', async () => {

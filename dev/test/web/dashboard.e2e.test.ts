@@ -9,12 +9,12 @@
 // Screenshots at 390 px and 1280 px go to test-results/. Skipped when /usr/bin/chromium is missing.
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import axe from 'axe-core'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hasChromium, launchChromium } from '../../chromium.ts'
 import { startIsolatedStack, type IsolatedStack } from '../../isolated-stack.ts'
+import { seriousA11yViolations } from './axe.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const root = new URL('../../../', import.meta.url).pathname
 const results = join(root, 'test-results')
 let stack: IsolatedStack | undefined
@@ -34,32 +34,6 @@ async function amazonControl(path: string, body: unknown = {}): Promise<unknown>
   return response.json()
 }
 
-type AxeViolation = { id: string; impact: string | null; help: string; targets: string[] }
-type AxeResults = { violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown; failureSummary?: string }> }> }
-
-/** axe-core on the current page in the light and the dark color scheme: serious and critical violations, as readable lines. */
-async function seriousA11yViolations(): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: axe.source })
-  const found: string[] = []
-  try {
-    for (const colorScheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme })
-      const violations: AxeViolation[] = await page.evaluate(async () => {
-        const result = await (globalThis as unknown as { axe: { run: () => Promise<AxeResults> } }).axe.run() // the whole document
-        return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, targets: v.nodes.map((n) => `${String(n.target)}: ${n.failureSummary ?? ''}`) }))
-      })
-      found.push(
-        ...violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => `${colorScheme}: ${v.impact} ${v.id}: ${v.help} (${v.targets.join(' | ')})`),
-      )
-    }
-  } finally {
-    await page.emulateMedia({ colorScheme: 'light' })
-  }
-  return found
-}
-
 const card = (name: string | RegExp) => page.locator('li.account').filter({ has: page.getByRole('heading', { name }) })
 const selector = () => page.getByLabel('Active account')
 
@@ -71,7 +45,7 @@ async function screenshot(name: string) {
   await page.setViewportSize({ width: 390, height: 844 })
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local stack', () => {
+describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack', () => {
   beforeAll(async () => {
     if (!existsSync(join(root, 'web/out/accounts/index.html'))) {
       throw new Error('web/out holds no dashboard build: run `npm run build:web:local` first (npm test does).')
@@ -80,11 +54,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     ;({ url: appUrl, amazonUrl, clerkUrl } = stack)
 
     mkdirSync(results, { recursive: true })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    })
+    browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 390, height: 844 } })
     page.setDefaultTimeout(15_000)
   }, 300_000)
@@ -100,13 +70,13 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     await page.getByLabel('Email').fill('e2e.seller@example.com')
     await page.getByLabel(/First name/).fill('Erin')
     await screenshot('sign-in')
-    expect(await seriousA11yViolations()).toEqual([])
+    expect(await seriousA11yViolations(page)).toEqual([])
     await page.getByRole('button', { name: 'Continue' }).click()
     await page.waitForURL(`${appUrl}/accounts/`)
     await expect.poll(() => page.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible()).toBe(true)
     expect(await selector().count()).toBe(0) // nothing to choose yet
     await screenshot('empty')
-    expect(await seriousA11yViolations()).toEqual([])
+    expect(await seriousA11yViolations(page)).toEqual([])
   })
 
   it('opens the profile menu from the keyboard, moves through it, and closes it with Escape or a click outside', async () => {
@@ -213,11 +183,11 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
   })
 
   it('has no serious accessibility issues on the accounts page with accounts, nor in the connect dialog', async () => {
-    expect(await seriousA11yViolations()).toEqual([])
+    expect(await seriousA11yViolations(page)).toEqual([])
     await page.getByRole('button', { name: 'Connect an account' }).click()
     const dialog = page.getByRole('dialog', { name: 'Connect an Amazon account' })
     await expect.poll(() => dialog.isVisible()).toBe(true)
-    expect(await seriousA11yViolations()).toEqual([])
+    expect(await seriousA11yViolations(page)).toEqual([])
     await page.keyboard.press('Escape')
     await expect.poll(() => dialog.isVisible()).toBe(false)
     await page.emulateMedia({ colorScheme: 'dark' })
@@ -343,7 +313,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     await page.getByRole('menuitem', { name: 'Settings' }).click()
     await page.waitForURL(`${appUrl}/settings/`)
     await expect.poll(() => page.getByText('e2e.seller@example.com').isVisible()).toBe(true)
-    expect(await seriousA11yViolations()).toEqual([])
+    expect(await seriousA11yViolations(page)).toEqual([])
     await screenshot('settings')
   })
 
@@ -364,7 +334,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     const response = await page.goto(`${appUrl}/no-such-page/`)
     expect(response?.status()).toBe(404)
     await expect.poll(() => page.getByRole('heading', { name: 'Page not found' }).isVisible()).toBe(true)
-    expect(await seriousA11yViolations()).toEqual([])
+    expect(await seriousA11yViolations(page)).toEqual([])
     await page.getByRole('link', { name: 'Go to your accounts' }).click()
     await page.waitForURL(`${appUrl}/accounts/`)
     await expect.poll(() => page.getByRole('heading', { name: 'Amazon accounts' }).isVisible()).toBe(true)
@@ -382,7 +352,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against the local 
     await page.getByRole('link', { name: 'Create an account' }).click()
     await page.waitForURL(/\/sign-up\/\?redirect=/)
     await expect.poll(() => page.getByRole('heading', { name: 'Create your account' }).isVisible()).toBe(true)
-    expect(await seriousA11yViolations()).toEqual([])
+    expect(await seriousA11yViolations(page)).toEqual([])
     await page.getByLabel('Email').fill('new.seller@example.com')
     await page.getByLabel(/First name/).fill('Nia')
     await page.getByRole('button', { name: 'Create account' }).click()
