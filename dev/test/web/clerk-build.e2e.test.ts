@@ -141,6 +141,14 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
     await stack?.stop()
   }, 30_000)
 
+  it('paints a loading state from the exported HTML, before any script runs', () => {
+    // The publishable key arrives at run time, so the export cannot prerender the pages: only this shell.
+    for (const page of ['sign-in', 'accounts', 'settings']) {
+      const html = readFileSync(join(root, `web/out-clerk/${page}/index.html`), 'utf8')
+      expect(html).toMatch(/<main class="center muted" aria-busy="true">Loading…<\/main>/)
+    }
+  })
+
   it("renders Clerk's SignIn from the bundles the Frontend API serves, in the light colour scheme", async () => {
     await page.emulateMedia({ colorScheme: 'light' })
     await page.goto(`${appUrl}/sign-in/`)

@@ -16,7 +16,14 @@ function Provider({ children }: { children: ReactNode }) {
     loadClientConfig().then((config) => setPublishableKey(config.clerkPublishableKey), setFailure)
   }, [])
   if (failure) throw failure
-  if (!publishableKey) return null
+  // Also what the static export prerenders (no key at build time): the page paints this before any JS runs.
+  if (!publishableKey) {
+    return (
+      <main className="center muted" aria-busy="true">
+        Loading…
+      </main>
+    )
+  }
   return (
     <ClerkProvider
       publishableKey={publishableKey}
