@@ -29,7 +29,7 @@ type AccountBody = {
   status: string
   is_default: boolean
   authorized_at: string
-  reauthorize_by: string
+  reauthorize_by: string | null
   last_sync_at: string | null
   last_error: string | null
   created_at: string
@@ -79,7 +79,7 @@ describe('GET /api/accounts', () => {
     expect(Object.keys(first!).sort()).toEqual(
       ['authorized_at', 'created_at', 'display_name', 'external_id', 'id', 'is_default', 'last_error', 'last_sync_at', 'marketplaces', 'provider', 'reauthorize_by', 'region', 'status'].sort(),
     )
-    expect(Date.parse(first!.reauthorize_by) - Date.parse(first!.authorized_at)).toBe(365 * 24 * 3600 * 1000)
+    expect(Date.parse(first!.reauthorize_by!) - Date.parse(first!.authorized_at)).toBe(365 * 24 * 3600 * 1000)
     expect(accounts[1]).toMatchObject({ region: 'eu', is_default: false })
   })
 
@@ -279,7 +279,7 @@ describe('Amazon Ads accounts', () => {
     expect(status).toBe(200)
     expect(json).toMatchObject({ provider: 'ads', region: 'fe', marketplaces: ['A1VC38T7YXB528'] })
     expect(await countAmazonRequests({ grantType: 'refresh_token', host: 'api.amazon.co.jp' })).toBe(refreshesBefore + 1)
-    expect((await api(token, 'GET', '')).json).toMatchObject({ accounts: [{ id: accountId }] })
+    expect((await api(token, 'GET', '')).json).toMatchObject({ accounts: [{ id: accountId, reauthorize_by: null }] }) // no yearly term for Ads
   })
 })
 

@@ -231,6 +231,29 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await expect.poll(() => page.getByText('EU store is up to date.').isVisible()).toBe(true)
   })
 
+  it('warns a month ahead that Amazon’s yearly SP-API authorization ends, and offers Reconnect', async () => {
+    // reauthorize_by is authorized_at + 365 days (worker tests); the stack cannot wait a year, so the list
+    // answer is moved forward in time for the US store only.
+    const endingSoon = async (route: import('playwright-core').Route) => {
+      const response = await route.fetch()
+      const body = (await response.json()) as { accounts: Array<{ display_name: string | null; reauthorize_by: string | null }> }
+      for (const account of body.accounts) {
+        if (account.display_name === 'US store') account.reauthorize_by = new Date(Date.now() + 10 * 86_400_000 + 60_000).toISOString()
+      }
+      await route.fulfill({ response, json: body })
+    }
+    await page.route('**/api/accounts', endingSoon)
+    await page.reload()
+    const us = card('US store')
+    await expect.poll(() => us.getByText(/^Amazon’s yearly authorization ends in 10 days \(/).isVisible()).toBe(true)
+    expect(await us.getByRole('button', { name: 'Reconnect' }).isVisible()).toBe(true)
+    expect(await card('EU store').getByText(/yearly authorization/).count()).toBe(0)
+    await page.unroute('**/api/accounts', endingSoon)
+    await page.reload()
+    await expect.poll(() => page.locator('li.account').count()).toBe(2)
+    expect(await card('US store').getByRole('button', { name: 'Reconnect' }).count()).toBe(0)
+  })
+
   it('marks an account whose authorization the seller revoked as needing a reconnect, and reconnects it', async () => {
     const eu = card('EU store')
     expect(await eu.getByRole('button', { name: 'Reconnect' }).count()).toBe(0)

@@ -12,7 +12,9 @@ import {
 import { useActiveAccount } from '../../lib/active-account.tsx'
 import { marketplaceById } from '../../lib/marketplaces.ts'
 import { Modal } from '../Modal.tsx'
-import { accountName, lastErrorMessage, marketplaceLabel, providerLabels, regionLabels, relativeTime, statusLabels } from './labels.ts'
+import { relativeTime } from '../../lib/relative-time.ts'
+import { accountName, marketplaceLabel, providerLabels, regionLabels, statusLabels } from './labels.ts'
+import { lastErrorMessage, renewalNotice } from './notices.ts'
 
 export function AccountCard({ account }: { account: Account }) {
   const sync = useSyncAccount()
@@ -22,7 +24,8 @@ export function AccountCard({ account }: { account: Account }) {
   const connect = useConnectAccount()
   const { account: activeAccount } = useActiveAccount()
   const isActive = activeAccount?.id === account.id
-  const needsReconnect = account.status === 'reauth_required' || account.status === 'error'
+  const renewal = renewalNotice(account.reauthorize_by)
+  const needsReconnect = account.status === 'reauth_required' || account.status === 'error' || renewal !== null
   const [redirecting, setRedirecting] = useState(false)
   const [renaming, setRenaming] = useState(false)
   const [confirming, setConfirming] = useState(false)
@@ -132,6 +135,7 @@ export function AccountCard({ account }: { account: Account }) {
         </div>
       </dl>
       {account.last_error && <p className="form-error small">{lastErrorMessage(account.last_error)}</p>}
+      {renewal && !account.last_error && <p className="small renewal">{renewal}</p>}
 
       <div className="actions wrap">
         {needsReconnect && (

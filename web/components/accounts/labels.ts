@@ -42,32 +42,3 @@ export const connectErrorMessages: Record<string, string> = {
   no_profiles: 'This Amazon Ads login has no advertising profiles to connect.',
   database_unavailable: 'We could not save the connection. Try again shortly.',
 }
-
-/** What an account's last_error (written by a failed sync or token refresh) means for the seller. */
-const lastErrorMessages: Record<string, string> = {
-  reauth_required: 'Amazon no longer accepts this authorization. Connect the account again to restore access.',
-  amazon_unavailable: 'The last sync failed: Amazon did not answer. Try again in a few minutes.',
-  amazon_rejected: 'The last sync failed: Amazon refused the request. Try again; if it keeps failing, reconnect the account.',
-}
-
-export const lastErrorMessage = (code: string) => lastErrorMessages[code] ?? `The last sync failed (${code}).`
-
-const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' })
-const steps: Array<[Intl.RelativeTimeFormatUnit, number]> = [
-  ['second', 60],
-  ['minute', 60],
-  ['hour', 24],
-  ['day', 30],
-  ['month', 12],
-  ['year', Infinity],
-]
-
-/** "3 minutes ago", "in 2 months". */
-export function relativeTime(iso: string, now = Date.now()): string {
-  let value = (Date.parse(iso) - now) / 1000
-  for (const [unit, size] of steps) {
-    if (Math.abs(value) < size) return relative.format(Math.round(value), unit)
-    value /= size
-  }
-  return iso
-}

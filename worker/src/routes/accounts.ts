@@ -17,7 +17,7 @@ import { serviceDb, userDb } from '../db/supabase.ts'
 import { parseAmazonConfig, parseConfig } from '../env.ts'
 import { errorResponse, errorResponses } from '../errors.ts'
 
-/** Amazon asks sellers to re-authorize an SP-API app every 365 days. */
+/** Amazon asks sellers to re-authorize a public SP-API app every 365 days (Ads grants have no such term). */
 const REAUTHORIZE_AFTER_MS = 365 * 24 * 60 * 60 * 1000
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -33,7 +33,10 @@ const AccountSchema = z
     status: z.enum(['active', 'refreshing', 'reauth_required', 'error', 'disconnected']),
     is_default: z.boolean(),
     authorized_at: z.string(),
-    reauthorize_by: z.string().openapi({ description: 'authorized_at + 365 days: reconnect before then' }),
+    reauthorize_by: z
+      .string()
+      .nullable()
+      .openapi({ description: 'SP-API: authorized_at + 365 days, Amazon’s yearly re-authorization; reconnect before then. Ads: null (no yearly term).' }),
     last_sync_at: z.string().nullable(),
     last_error: z.string().nullable(),
     created_at: z.string(),
@@ -62,7 +65,8 @@ const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'pa
 const accountResponse = { description: 'The account', content: { 'application/json': { schema: AccountSchema } } }
 
 function present(account: Account) {
-  return { ...account, reauthorize_by: new Date(Date.parse(account.authorized_at) + REAUTHORIZE_AFTER_MS).toISOString() }
+  const reauthorizeBy = account.provider === 'sp_api' ? new Date(Date.parse(account.authorized_at) + REAUTHORIZE_AFTER_MS).toISOString() : null
+  return { ...account, reauthorize_by: reauthorizeBy }
 }
 
 /** The same answer for "no such account", "not yours" and "not a uuid": no account ids leak across tenants. */
