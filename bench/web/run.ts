@@ -19,6 +19,7 @@ import { CHROMIUM, hasChromium, launchChromium } from '../../dev/chromium.ts'
 import { routeFrontendApi } from '../../dev/clerk/frontend-api/browser-route.ts'
 import { startIsolatedStack } from '../../dev/isolated-stack.ts'
 import { freePort } from '../../dev/process.ts'
+import { frontendApiHost } from '../../web/lib/client-config.ts'
 
 const root = new URL('../../', import.meta.url).pathname
 const minimalDir = join(root, 'bench/web/minimal')
@@ -155,7 +156,7 @@ async function main() {
     })
     if (!created.ok) throw new Error(`creating the bench user failed: ${created.status} ${await created.text()}`)
     const clientConfig = (await (await fetch(`${stack.url}/api/client-config`)).json()) as { clerkPublishableKey: string }
-    const fapiHost = atob(clientConfig.clerkPublishableKey.replace(/^pk_(test|live)_/, '')).replace(/\$$/, '')
+    const fapiHost = frontendApiHost(clientConfig.clerkPublishableKey)
     const { url: minimalUrl, server } = await serveStatic(join(minimalDir, 'out'), clientConfig)
     const browser = await launchChromium()
     const rows: Array<[string, Measurement]> = []

@@ -23,6 +23,7 @@ import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasChromium, launchChromium } from '../../chromium.ts'
 import { routeFrontendApi } from '../../clerk/frontend-api/browser-route.ts'
+import { frontendApiHost } from '../../../web/lib/client-config.ts'
 import { startIsolatedStack, type IsolatedStack } from '../../isolated-stack.ts'
 import { seriousA11yViolations } from './axe.ts'
 
@@ -113,7 +114,7 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
 
     // The Worker hands out the key naming the Frontend API, as it would Clerk's.
     const { clerkPublishableKey } = (await (await fetch(`${appUrl}/api/client-config`)).json()) as { clerkPublishableKey: string }
-    fapiHost = Buffer.from(clerkPublishableKey.replace(/^pk_test_/, ''), 'base64').toString('utf8').replace(/\$$/, '')
+    fapiHost = frontendApiHost(clerkPublishableKey)
     expect(fapiHost).toMatch(/\.clerk\.accounts\.dev$/)
 
     mkdirSync(results, { recursive: true })

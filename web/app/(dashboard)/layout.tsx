@@ -3,6 +3,7 @@ import Link from 'next/link'
 import { usePathname, useRouter } from 'next/navigation'
 import { type ReactNode, useEffect } from 'react'
 import { AccountSelector } from '../../components/AccountSelector.tsx'
+import { LoadingPage } from '../../components/LoadingPage.tsx'
 import { ProfileDropdown } from '../../components/ProfileDropdown.tsx'
 import { RegionBoundary } from '../../components/RegionBoundary.tsx'
 import { ActiveAccountProvider } from '../../lib/active-account.tsx'
@@ -20,13 +21,7 @@ export default function DashboardLayout({ children }: { children: ReactNode }) {
     router.replace(`/sign-in/?redirect=${encodeURIComponent(here)}`)
   }, [auth.status, router, pathname])
 
-  if (auth.status !== 'signed-in') {
-    return (
-      <main className="center muted" aria-busy="true">
-        Loading…
-      </main>
-    )
-  }
+  if (auth.status !== 'signed-in') return <LoadingPage />
   return (
     <ActiveAccountProvider userId={auth.user.id}>
       <header className="topbar">

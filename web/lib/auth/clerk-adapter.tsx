@@ -3,6 +3,7 @@
 import { ClerkProvider, SignIn, SignUp, useAuth, useUser } from '@clerk/react'
 import { dark } from '@clerk/themes'
 import { type ReactNode, useEffect, useState } from 'react'
+import { LoadingPage } from '../../components/LoadingPage.tsx'
 import { loadClientConfig } from '../client-config.ts'
 import { useColorScheme } from '../use-color-scheme.ts'
 import type { AuthAdapter, AuthState } from './auth-adapter.ts'
@@ -17,13 +18,7 @@ function Provider({ children }: { children: ReactNode }) {
   }, [])
   if (failure) throw failure
   // Also what the static export prerenders (no key at build time): the page paints this before any JS runs.
-  if (!publishableKey) {
-    return (
-      <main className="center muted" aria-busy="true">
-        Loading…
-      </main>
-    )
-  }
+  if (!publishableKey) return <LoadingPage />
   return (
     <ClerkProvider
       publishableKey={publishableKey}

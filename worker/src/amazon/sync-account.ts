@@ -35,25 +35,20 @@ export async function syncAccount(config: AmazonConfig, db: Db, userId: string, 
 
   const expiresAt = credentials.access_token_expires_at ? Date.parse(credentials.access_token_expires_at) : 0
   const cached = credentials.access_token && expiresAt - EXPIRY_MARGIN_MS > Date.now() ? credentials.access_token : null
-  const readOrFail = async (accessToken: string) => {
+  // Amazon refusing a cached token before its expiry may mean the seller revoked the app: `read` then
+  // answers undefined, we refresh, and LWA's answer tells (invalid_grant: reauth_required). A fresh token
+  // is never given a second chance, so the second read always yields marketplaces or throws.
+  const read = async (accessToken: string, cachedToken: boolean): Promise<string[] | undefined> => {
     try {
       return await readMarketplaces(config, account, accessToken)
     } catch (error) {
       if (!(error instanceof AmazonApiError)) throw error
+      if (cachedToken && error.kind === 'unauthorized') return undefined
       return failSync(db, userId, account, failureCode(error.kind))
     }
   }
-  let marketplaces: string[] | undefined
-  if (cached) {
-    try {
-      marketplaces = await readMarketplaces(config, account, await decryptToken(config, cached))
-    } catch (error) {
-      if (!(error instanceof AmazonApiError)) throw error
-      // Refused before its expiry: the seller may have revoked the app. A refresh tells (reauth_required).
-      if (error.kind !== 'unauthorized') return failSync(db, userId, account, failureCode(error.kind))
-    }
-  }
-  marketplaces ??= await readOrFail(await refresh(config, db, userId, account, credentials))
+  const fromCache = cached ? await read(await decryptToken(config, cached), true) : undefined
+  const marketplaces = fromCache ?? (await read(await refresh(config, db, userId, account, credentials), false))!
   const synced = await updateAccountState(db, account.id, {
     marketplaces,
     last_sync_at: new Date().toISOString(),
