@@ -87,7 +87,7 @@ function parse<Schema extends z.ZodType>(schema: Schema, request: ControlRequest
 
 function requestFilter(query: URLSearchParams): RequestFilter {
   const filter: RequestFilter = {}
-  for (const key of ['method', 'host', 'path', 'kind', 'grantType', 'operation', 'fault'] as const) {
+  for (const key of ['method', 'host', 'path', 'kind', 'grantType', 'operation', 'fault', 'subject'] as const) {
     const value = query.get(key)
     if (value !== null) (filter as Record<string, string>)[key] = value
   }

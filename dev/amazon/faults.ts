@@ -14,6 +14,16 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('hang'), target: faultTargetSchema, count: z.int().min(1).default(1), ms: z.int().min(0).max(3_600_000).optional() }),
   /** Answer 429 in the service's own shape, whatever the bucket says. */
   z.object({ kind: z.literal('throttle'), target: faultTargetSchema, count: z.int().min(1).default(1) }),
+  /**
+   * LWA only: refuse the token request with this OAuth error, as LWA does when the app's client secret
+   * was rotated or expired (invalid_client) or the grant is gone (invalid_grant).
+   */
+  z.object({
+    kind: z.literal('lwa_error'),
+    target: faultTargetSchema,
+    count: z.int().min(1).default(1),
+    error: z.enum(['invalid_client', 'unauthorized_client', 'invalid_grant', 'invalid_request']),
+  }),
 ])
 export type FaultSpec = z.input<typeof faultSpecSchema>
 export type Fault = z.output<typeof faultSpecSchema>

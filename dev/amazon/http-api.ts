@@ -11,8 +11,8 @@ import { handleControl } from './control-api.ts'
 import type { Fault, ServiceKind } from './faults.ts'
 import type { Hangs } from './hangs.ts'
 import { BodyTooLarge, json, readBody, type Reply, writeReply } from './http-io.ts'
-import { lwaFault, lwaThrottled } from './lwa-errors.ts'
-import { grantTypeOf, handleTokenRequest } from './lwa-token-endpoint.ts'
+import { lwaError, lwaFault, lwaThrottled } from './lwa-errors.ts'
+import { grantTypeOf, handleTokenRequest, refreshSubjectOf } from './lwa-token-endpoint.ts'
 import type { RequestRecord } from './request-log.ts'
 import { handleSpApi, spApiOperationOf, spApiThrottleReply } from './sp-api.ts'
 import { spApiFault } from './sp-api-errors.ts'
@@ -82,7 +82,9 @@ async function handle({ instance, hangs, log }: HttpApiOptions, request: Incomin
     host,
     path,
     kind,
+    ...withUserAgent(request.headers['user-agent']),
     ...(kind === 'lwa' ? withGrantType(grantTypeOf({ headers: request.headers, body })) : {}),
+    ...(kind === 'lwa' ? withSubject(refreshSubjectOf(instance, body)) : {}),
     ...(kind === 'sp_api' ? withOperation(spApiOperationOf(method, path)) : {}),
   })
   const addressed: Addressed = { method, host, path, query: url.searchParams, target, request, body }
@@ -102,6 +104,8 @@ async function handle({ instance, hangs, log }: HttpApiOptions, request: Incomin
 
 const withGrantType = (grantType: string | undefined) => (grantType ? { grantType } : {})
 const withOperation = (operation: string | undefined) => (operation ? { operation } : {})
+const withSubject = (subject: string | undefined) => (subject ? { subject } : {})
+const withUserAgent = (userAgent: string | undefined) => (userAgent ? { userAgent } : {})
 
 function route(instance: AmazonInstance, addressed: Addressed, record: RequestRecord): Reply {
   const { method, host, path, query, target, request, body } = addressed
@@ -127,6 +131,7 @@ function faultReply(instance: AmazonInstance, { method, path, target }: Addresse
   const status = fault.kind === 'error' ? fault.status : 500
   switch (target.service) {
     case 'lwa':
+      if (fault.kind === 'lwa_error') return lwaError(fault.error, 'Injected by the stand-in')
       return throttle ? lwaThrottled() : lwaFault(status)
     case 'sp_api':
       return throttle ? spApiThrottleReply(instance, method, path) : spApiFault(status)

@@ -17,6 +17,14 @@ export function grantTypeOf(request: Pick<TokenRequest, 'headers' | 'body'>): st
   return value && /^[a-z_:.-]{1,64}$/i.test(value) ? value : undefined
 }
 
+/** Whose grant a refresh_token request names (selling partner or Ads account id), for the request log. */
+export function refreshSubjectOf(instance: AmazonInstance, body: Buffer): string | undefined {
+  const token = new URLSearchParams(body.toString('utf8')).get('refresh_token')
+  const subject = token ? instance.authorizations.grantForRefreshToken(token)?.subject : undefined
+  if (!subject) return undefined
+  return subject.provider === 'sp_api' ? subject.sellingPartnerId : subject.adsAccountId
+}
+
 /** Where a grant's codes and refresh tokens are redeemed: api.amazon.com for SP-API, the region's LWA host for Ads. */
 export function tokenHostFor(subject: GrantSubject, region: Region): string {
   return subject.provider === 'sp_api' ? spApiRegions[region].tokenHost : adsRegions[region].tokenHost

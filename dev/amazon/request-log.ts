@@ -1,4 +1,4 @@
-import type { ServiceKind } from './faults.ts'
+import type { Fault, ServiceKind } from './faults.ts'
 
 /**
  * One request the stand-in received. Never a token, code, secret or query string: only what tests
@@ -14,16 +14,20 @@ export type RequestRecord = {
   /** The path on that host, without the query. */
   path: string
   kind: ServiceKind | 'unknown'
+  /** The User-Agent header, when sent: it names the client app, never a secret (SP-API requires one). */
+  userAgent?: string
+  /** LWA refresh_token requests: whose grant (selling partner id or Ads account id; ids, not secrets). */
+  subject?: string
   /** LWA token requests: the form's `grant_type` when it is one LWA knows. */
   grantType?: string
   /** SP-API requests: the operation name, e.g. `getMarketplaceParticipations`. */
   operation?: string
   /** The status sent; absent while the request is in flight (or hangs). */
   status?: number
-  fault?: 'error' | 'hang' | 'throttle'
+  fault?: Fault['kind']
 }
 
-export type RequestFilter = Partial<Pick<RequestRecord, 'method' | 'host' | 'path' | 'kind' | 'grantType' | 'operation' | 'status' | 'fault'>>
+export type RequestFilter = Partial<Pick<RequestRecord, 'method' | 'host' | 'path' | 'kind' | 'grantType' | 'operation' | 'status' | 'fault' | 'subject'>>
 
 export class RequestLog {
   #records: RequestRecord[] = []

@@ -16,6 +16,7 @@ import {
   unauthorized,
 } from './sp-api-errors.ts'
 import type { SpApiSeller } from './sp-api-sellers.ts'
+import { userAgentProblem } from './sp-api-user-agent.ts'
 
 export type SpApiRequest = {
   method: string
@@ -43,11 +44,13 @@ export function spApiOperationOf(method: string, path: string): SpApiOperation |
 }
 
 /**
- * The SP-API hosts (`sellingpartnerapi-{na,eu,fe}.amazon.com`): `x-amz-access-token` auth, tokens
- * only valid on their grant's regional host, per seller/app/operation token buckets, and
- * `x-amzn-RateLimit-Limit` + `x-amzn-RequestId` headers.
+ * The SP-API hosts (`sellingpartnerapi-{na,eu,fe}.amazon.com`): a User-Agent on every call,
+ * `x-amz-access-token` auth, tokens only valid on their grant's regional host, per seller/app/operation
+ * token buckets, and `x-amzn-RateLimit-Limit` + `x-amzn-RequestId` headers.
  */
 export function handleSpApi(instance: AmazonInstance, request: SpApiRequest, record: RequestRecord): Reply {
+  const refused = userAgentProblem(request.headers)
+  if (refused) return refused
   const route = routes.find((candidate) => candidate.method === request.method && candidate.path === request.path)
   if (!route) return resourceNotFound()
   record.operation = route.operation

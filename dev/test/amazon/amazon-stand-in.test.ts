@@ -1,3 +1,4 @@
+import { get, type IncomingHttpHeaders } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type AmazonStandIn, type AmazonStandInOptions, amazonUrl, startAmazonStandIn } from '../../amazon/server.ts'
 
@@ -32,8 +33,20 @@ async function start(overrides: Partial<AmazonStandInOptions> = {}) {
 
 type Reply = { status: number; headers: Headers; text: string; body: any }
 
+/** In SP-API's documented form, like the Worker's (worker/src/amazon/user-agent.ts). */
+const USER_AGENT = 'sellersync-stand-in-test/1.0 (Language=TypeScript; Platform=Node.js)'
+
+/** A User-Agent of exactly `length` characters, still in the documented form. */
+function userAgentOfLength(length: number): string {
+  const [head, tail] = ['sellersync-stand-in-test/1.0 (Language=TypeScript; Platform=', ')']
+  return head + 'x'.repeat(length - head.length - tail.length) + tail
+}
+
+/** fetch with our User-Agent unless the caller sets one (SP-API refuses calls without; fetch alone sends `node`). */
 async function call(url: string, init: RequestInit = {}): Promise<Reply> {
-  const response = await fetch(url, { redirect: 'manual', ...init })
+  const headers = new Headers(init.headers)
+  if (!headers.has('user-agent')) headers.set('user-agent', USER_AGENT)
+  const response = await fetch(url, { redirect: 'manual', ...init, headers })
   const text = await response.text()
   let body: unknown
   try {
@@ -134,6 +147,18 @@ async function profiles(standIn: AmazonStandIn, accessToken: string | undefined,
   return call(standIn.amazonUrl(host, '/v2/profiles'), { headers })
 }
 
+/** A GET with no User-Agent header at all: node:http adds none, where fetch would send `node`. */
+function getWithoutUserAgent(url: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: any }> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (response) => {
+      let text = ''
+      response.setEncoding('utf8')
+      response.on('data', (chunk: string) => (text += chunk))
+      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: JSON.parse(text) }))
+    }).on('error', reject)
+  })
+}
+
 async function control(standIn: AmazonStandIn, method: string, path: string, body?: unknown) {
   return call(`${standIn.url}/__control${path}`, {
     method,
@@ -200,6 +225,53 @@ describe('SP-API website authorization', () => {
       participation: { isParticipating: true, hasSuspendedListings: false },
       storeName: 'Stand-in Seller EU',
     })
+  })
+
+  it('refuses a call without a User-Agent or with one over 500 characters (400 InvalidInput); LWA and Ads do not check', async () => {
+    const { standIn } = await start()
+    const { accessToken, refreshToken } = await spApiTokens(standIn)
+    const url = standIn.amazonUrl('sellingpartnerapi-eu.amazon.com', '/sellers/v1/marketplaceParticipations')
+    const invalidInput = (details: string) => ({ errors: [{ code: 'InvalidInput', message: 'Invalid Input', details }] })
+    const withUserAgent = (userAgent: string) => call(url, { headers: { 'x-amz-access-token': accessToken, 'user-agent': userAgent } })
+
+    const absent = await getWithoutUserAgent(url, { 'x-amz-access-token': accessToken })
+    expect(absent.status).toBe(400)
+    expect(absent.body).toEqual(invalidInput('The User-Agent header is missing.'))
+    expect(absent.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/)
+    const blank = await withUserAgent('')
+    expect(blank.status).toBe(400)
+    expect(blank.body).toEqual(invalidInput('The User-Agent header is missing.'))
+    const tooLong = await withUserAgent(userAgentOfLength(501))
+    expect(tooLong.status).toBe(400)
+    expect(tooLong.body).toEqual(invalidInput('The User-Agent header is longer than 500 characters.'))
+    expect(tooLong.headers.get('x-amzn-requestid')).toBeTruthy()
+    // The check comes before the token's: even a call without a token is refused for its User-Agent first.
+    expect((await getWithoutUserAgent(url, {})).body).toEqual(invalidInput('The User-Agent header is missing.'))
+
+    expect((await withUserAgent(userAgentOfLength(500))).status).toBe(200)
+    expect((await participations(standIn, accessToken)).status).toBe(200)
+    expect(standIn.requests({ kind: 'sp_api' }).map((record) => [record.status, record.userAgent])).toEqual([
+      [400, undefined],
+      [400, undefined],
+      [400, userAgentOfLength(501)],
+      [400, undefined],
+      [200, userAgentOfLength(500)],
+      [200, USER_AGENT],
+    ])
+
+    // Only SP-API documents the rule: LWA and Amazon Ads answer without one.
+    const lwa = await tokenRequest(
+      standIn,
+      { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret },
+      'api.amazon.com',
+      { headers: { ...FORM, 'user-agent': '' } },
+    )
+    expect(lwa.status).toBe(200)
+    const ads = await adsTokens(standIn)
+    const adsReply = await call(standIn.amazonUrl('advertising-api-eu.amazon.com', '/v2/profiles'), {
+      headers: { authorization: `Bearer ${ads.accessToken}`, 'amazon-advertising-api-clientid': CLIENT.clientId, 'user-agent': '' },
+    })
+    expect(adsReply.status).toBe(200)
   })
 
   it('rejects an access token on another region host like Amazon does (403 Unauthorized)', async () => {

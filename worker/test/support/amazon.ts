@@ -26,8 +26,15 @@ export async function nextSeller(marketplaceIds: string[] = ['ATVPDKIKX0DER', 'A
   return seller
 }
 
-/** Queues a fault (`error`, `hang` or `throttle`) for the next request(s) to a target. */
-export function injectFault(fault: { kind: 'error' | 'hang' | 'throttle'; target: string; count?: number; status?: 500 | 503; ms?: number }) {
+/** Queues a fault (`error`, `hang`, `throttle`, or an LWA OAuth error) for the next request(s) to a target. */
+export function injectFault(fault: {
+  kind: 'error' | 'hang' | 'throttle' | 'lwa_error'
+  target: string
+  count?: number
+  status?: 500 | 503
+  ms?: number
+  error?: 'invalid_client' | 'unauthorized_client' | 'invalid_grant' | 'invalid_request'
+}) {
   return amazonControl('POST', '/faults', fault)
 }
 
