@@ -16,6 +16,8 @@ export type LocalStackOptions = {
   /** Where the Clerk stand-in delivers its Svix-signed webhooks. */
   clerkWebhookUrl?: string
   seed?: boolean
+  /** How long the Amazon stand-in's access tokens live (default 3600 s, Amazon's). */
+  amazonAccessTokenLifetimeSeconds?: number
   log?: (message: string) => void
 }
 
@@ -68,6 +70,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Registered as a draft app, like a new SP-API app in Seller Central: consent needs version=beta.
     const amazon = await startAmazonStandIn({
       port: options.ports?.amazon,
+      accessTokenLifetimeSeconds: options.amazonAccessTokenLifetimeSeconds,
       clients: [{ ...lwaApp, redirectUris: [lwaApp.redirectUri], name: 'sellersync (local)', draft: true }],
     })
     stops.push(() => amazon.stop())

@@ -9,7 +9,7 @@ import { ensureDevVars } from './dev-vars.ts'
 import { startLocalStack, type LocalStack } from './local-stack.ts'
 import { startProcess, type ManagedProcess } from './process.ts'
 import { claimSingleInstance } from './single-instance.ts'
-import { startWranglerDev } from './wrangler-dev.ts'
+import { fireCron, startWranglerDev } from './wrangler-dev.ts'
 import { workerBindings } from './worker-bindings.ts'
 
 const root = new URL('../', import.meta.url).pathname
@@ -23,6 +23,13 @@ const port = Number(process.env.SELLERSYNC_PORT ?? 8787)
 const dashboard = process.env.SELLERSYNC_DASHBOARD ?? 'local'
 if (dashboard !== 'local' && dashboard !== 'clerk') {
   console.error(`[sellersync] SELLERSYNC_DASHBOARD must be local or clerk, not ${dashboard}`)
+  process.exit(1)
+}
+// Short-lived access tokens in the Amazon stand-in, so the background refresh is seen at work: with the
+// default 10 minutes a token is renewed by the cron about every 5 minutes (5 minutes before it expires).
+const amazonTokenLifetime = Number(process.env.SELLERSYNC_AMAZON_TOKEN_LIFETIME ?? 600)
+if (!Number.isInteger(amazonTokenLifetime) || amazonTokenLifetime < 60) {
+  console.error(`[sellersync] SELLERSYNC_AMAZON_TOKEN_LIFETIME must be a whole number of seconds, at least 60`)
   process.exit(1)
 }
 const appUrl = `http://localhost:${port}`
@@ -44,6 +51,16 @@ async function ensureDashboard() {
   if ((await build.exited) !== 0) throw new Error(`the dashboard build failed:\n${build.recentOutput()}`)
 }
 
+let cronTimer: NodeJS.Timeout | undefined
+
+/** Fires the Cron Trigger at the start of every minute, as Cloudflare would; a failed tick is reported, not fatal. */
+function runCronEveryMinute() {
+  cronTimer = setTimeout(() => {
+    fireCron(port).catch((error: Error) => stopping || say(`cron tick failed: ${error.message}`))
+    runCronEveryMinute()
+  }, 60_000 - (Date.now() % 60_000))
+}
+
 let release: (() => void) | undefined
 let stack: LocalStack | undefined
 let worker: ManagedProcess | undefined
@@ -53,6 +70,7 @@ async function shutdown(code: number) {
   if (stopping) return
   stopping = true
   say('stopping…')
+  clearTimeout(cronTimer)
   await worker?.stop()
   await stack?.stop()
   release?.()
@@ -75,6 +93,7 @@ try {
     authorizedParty: appUrl,
     clerkWebhookUrl: `http://127.0.0.1:${port}/api/webhooks/clerk`,
     seed: true,
+    amazonAccessTokenLifetimeSeconds: amazonTokenLifetime,
     log: say,
   })
 
@@ -104,6 +123,8 @@ try {
   })
   const health = await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()
   if ((health as { database?: string }).database !== 'reachable') say('warning: /api/health reports the database unreachable')
+  runCronEveryMinute()
+  say(`token refresh: the cron runs every minute; the Amazon stand-in's access tokens live ${amazonTokenLifetime} s`)
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${appUrl}  (API health: ${appUrl}/api/health)`)
   say('press Ctrl-C to stop')
 } catch (error) {

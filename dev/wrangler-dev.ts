@@ -23,7 +23,8 @@ export async function startWranglerDev({
   assetsDir?: string
   onLine?: (line: string) => void
 }): Promise<ManagedProcess> {
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', '--log-level', 'warn']
+  // --test-scheduled: the Cron Trigger can be fired over HTTP (fireCron), as wrangler dev runs no schedule itself.
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', '--log-level', 'warn', '--test-scheduled']
   if (envFile) args.push('--env-file', envFile)
   if (persistTo) args.push('--persist-to', persistTo)
   if (assetsDir) args.push('--assets', assetsDir)
@@ -42,4 +43,14 @@ export async function startWranglerDev({
     throw error
   }
   return worker
+}
+
+/**
+ * Runs the Worker's scheduled handler once, as Cloudflare does for `[triggers] crons`: wrangler dev
+ * (with --test-scheduled) answers /__scheduled only after the handler has finished.
+ */
+export async function fireCron(port: number, cron = '* * * * *'): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${port}/__scheduled?cron=${encodeURIComponent(cron)}`)
+  await response.body?.cancel()
+  if (!response.ok) throw new Error(`the scheduled handler failed (HTTP ${response.status})`)
 }

@@ -2,6 +2,8 @@ import { z } from 'zod'
 import { FernetKeysConfigError, multiFernetFromConfig } from './crypto/fernet-keys.ts'
 import type { MultiFernet } from './crypto/fernet.ts'
 import type { UserRateLimiter } from './durable/user-rate-limiter.ts'
+import type { AccountSession } from './tokens/account-session.ts'
+import type { RefreshMessage } from './tokens/refresh-message.ts'
 
 /** A PEM pasted into a secret often arrives with literal "\n" sequences; accept both forms. */
 const pem = z
@@ -99,6 +101,8 @@ export type AmazonConfig = {
 /** The bindings Cloudflare hands the Worker: vars and secrets as strings, plus Durable Objects. */
 export type Bindings = { [K in keyof z.input<typeof configSchema> | keyof z.input<typeof amazonConfigSchema>]?: string } & {
   USER_RATE_LIMITER: DurableObjectNamespace<UserRateLimiter>
+  ACCOUNT_SESSION: DurableObjectNamespace<AccountSession>
+  TOKEN_REFRESH_QUEUE: Queue<RefreshMessage>
 }
 
 export class ConfigError extends Error {

@@ -11,6 +11,7 @@ import {
   syncedUser,
 } from './support/amazon.ts'
 import { serviceClient } from './support/db.ts'
+import { expiredNow, grantOf, updateGrantOf } from './support/grants.ts'
 
 const db = serviceClient()
 const SECRETS = /Atzr\||Atza\||gAAAAA/
@@ -54,10 +55,6 @@ async function storedAccount(id: string) {
   return data as (AccountBody & { user_id: string }) | null
 }
 
-async function storedCredentials(id: string) {
-  const { data } = await db.from('account_credentials').select('*').eq('account_id', id).maybeSingle()
-  return data as { access_token: string | null; access_token_expires_at: string | null; refresh_token: string } | null
-}
 
 /** A synced user with one connected SP-API seller. */
 async function userWithSeller() {
@@ -77,7 +74,7 @@ describe('GET /api/accounts', () => {
     const [first] = accounts
     expect(first).toMatchObject({ provider: 'sp_api', region: 'na', external_id: seller.sellingPartnerId, status: 'active', is_default: true })
     expect(Object.keys(first!).sort()).toEqual(
-      ['authorized_at', 'created_at', 'display_name', 'external_id', 'id', 'is_default', 'last_error', 'last_sync_at', 'marketplaces', 'provider', 'reauthorize_by', 'region', 'status'].sort(),
+      ['authorized_at', 'created_at', 'display_name', 'external_id', 'id', 'is_default', 'last_error', 'last_sync_at', 'marketplaces', 'provider', 'reauthorize_by', 'region', 'status', 'token'].sort(),
     )
     expect(Date.parse(first!.reauthorize_by!) - Date.parse(first!.authorized_at)).toBe(365 * 24 * 3600 * 1000)
     expect(accounts[1]).toMatchObject({ region: 'eu', is_default: false })
@@ -147,11 +144,11 @@ describe('GET/PATCH/DELETE /api/accounts/:id', () => {
 
   it('disconnects: credentials and account gone, a disconnected event kept', async () => {
     const { token, accountId, user } = await userWithSeller()
-    expect(await storedCredentials(accountId)).not.toBeNull()
+    expect(await grantOf(accountId)).not.toBeNull()
     const { status } = await api(token, 'DELETE', `/${accountId}`)
     expect(status).toBe(204)
     expect(await storedAccount(accountId)).toBeNull()
-    expect(await storedCredentials(accountId)).toBeNull()
+    expect(await grantOf(accountId)).toBeNull()
     const { data } = await db.from('account_events').select('kind, detail').eq('user_id', user.id).eq('kind', 'disconnected')
     expect(data).toEqual([{ kind: 'disconnected', detail: expect.objectContaining({ account_id: accountId }) }])
     expect((await api(token, 'DELETE', `/${accountId}`)).status).toBe(404)
@@ -163,7 +160,7 @@ describe('cross-tenant isolation', () => {
     const a = await userWithSeller()
     const b = await syncedUser()
     const before = await storedAccount(a.accountId)
-    const credentialsBefore = await storedCredentials(a.accountId)
+    const credentialsBefore = await grantOf(a.accountId)
 
     expect((await api(b.token, 'GET', '')).json).toEqual({ accounts: [] })
     for (const [method, path, body] of [
@@ -178,7 +175,7 @@ describe('cross-tenant isolation', () => {
       expect(errorCode(json)).toBe('account_not_found')
     }
     expect(await storedAccount(a.accountId)).toEqual(before)
-    expect(await storedCredentials(a.accountId)).toEqual(credentialsBefore)
+    expect(await grantOf(a.accountId)).toEqual(credentialsBefore)
   })
 })
 
@@ -196,14 +193,14 @@ describe('POST /api/accounts/:id/sync', () => {
 
   it('refreshes an expired access token once, and keeps the refresh token LWA did not change', async () => {
     const { token, accountId } = await userWithSeller()
-    await db.from('account_credentials').update({ access_token_expires_at: new Date(Date.now() - 1000).toISOString() }).eq('account_id', accountId)
-    const before = await storedCredentials(accountId)
+    await updateGrantOf(accountId, expiredNow())
+    const before = await grantOf(accountId)
     const refreshesBefore = await countAmazonRequests({ grantType: 'refresh_token' })
 
     expect((await api(token, 'POST', `/${accountId}/sync`)).status).toBe(200)
     expect((await api(token, 'POST', `/${accountId}/sync`)).status).toBe(200)
     expect(await countAmazonRequests({ grantType: 'refresh_token' })).toBe(refreshesBefore + 1)
-    const after = await storedCredentials(accountId)
+    const after = await grantOf(accountId)
     expect(after!.access_token).not.toBe(before!.access_token)
     expect(Date.parse(after!.access_token_expires_at!)).toBeGreaterThan(Date.now())
     expect(after!.refresh_token).toBe(before!.refresh_token)
@@ -211,17 +208,17 @@ describe('POST /api/accounts/:id/sync', () => {
 
   it('stores a rotated refresh token', async () => {
     const { token, accountId } = await userWithSeller()
-    await db.from('account_credentials').update({ access_token: null, access_token_expires_at: null }).eq('account_id', accountId)
-    const before = await storedCredentials(accountId)
+    await updateGrantOf(accountId, { access_token: null, access_token_expires_at: null })
+    const before = await grantOf(accountId)
     await amazonControl('POST', '/rotate-refresh-tokens', { count: 1 })
     expect((await api(token, 'POST', `/${accountId}/sync`)).status).toBe(200)
-    expect((await storedCredentials(accountId))!.refresh_token).not.toBe(before!.refresh_token)
+    expect((await grantOf(accountId))!.refresh_token).not.toBe(before!.refresh_token)
   })
 
   it('marks the account reauth_required when LWA says invalid_grant', async () => {
     const { token, accountId, seller } = await userWithSeller()
     await amazonControl('POST', '/revoke', { sellingPartnerId: seller.sellingPartnerId })
-    await db.from('account_credentials').update({ access_token_expires_at: new Date(Date.now() - 1000).toISOString() }).eq('account_id', accountId)
+    await updateGrantOf(accountId, expiredNow())
     const { status, json } = await api(token, 'POST', `/${accountId}/sync`)
     expect(status).toBe(409)
     expect(errorCode(json)).toBe('reauth_required')
@@ -231,12 +228,12 @@ describe('POST /api/accounts/:id/sync', () => {
   it('refreshes once when Amazon refuses an access token that has not expired yet', async () => {
     const { token, accountId } = await userWithSeller()
     await amazonControl('POST', '/expire-access-tokens') // Amazon's copy lapses; ours still looks valid
-    const before = await storedCredentials(accountId)
+    const before = await grantOf(accountId)
     const refreshesBefore = await countAmazonRequests({ grantType: 'refresh_token' })
     const { status } = await api(token, 'POST', `/${accountId}/sync`)
     expect(status).toBe(200)
     expect(await countAmazonRequests({ grantType: 'refresh_token' })).toBe(refreshesBefore + 1)
-    expect((await storedCredentials(accountId))!.access_token).not.toBe(before!.access_token)
+    expect((await grantOf(accountId))!.access_token).not.toBe(before!.access_token)
     expect(await storedAccount(accountId)).toMatchObject({ status: 'active', last_error: null })
   })
 
@@ -259,9 +256,14 @@ describe('POST /api/accounts/:id/sync', () => {
     expect(errorCode(json)).toBe('amazon_unavailable')
     expect(await storedAccount(accountId)).toMatchObject({ status: 'active', last_error: 'amazon_unavailable' })
 
-    await db.from('account_credentials').update({ access_token_expires_at: new Date(Date.now() - 1000).toISOString() }).eq('account_id', accountId)
+    // Amazon refuses the session's cached token, and LWA fails the refresh: still Amazon's trouble.
+    await amazonControl('POST', '/expire-access-tokens')
     await injectFault({ kind: 'error', target: '/api.amazon.com/auth/o2/token', status: 500 })
-    expect((await api(token, 'POST', `/${accountId}/sync`)).status).toBe(503)
+    const failed = await api(token, 'POST', `/${accountId}/sync`)
+    expect(failed.status).toBe(503)
+    expect(errorCode(failed.json)).toBe('amazon_unavailable')
+    expect(await storedAccount(accountId)).toMatchObject({ status: 'active' })
+    expect(await grantOf(accountId)).toMatchObject({ status: 'active', last_error_class: 'unavailable', refresh_attempts: 1 })
   })
 })
 
@@ -273,7 +275,7 @@ describe('Amazon Ads accounts', () => {
     const back = await callback(await decideConsent(((await response.json()) as { url: string }).url), cookie)
     const accountId = new URL(back.headers.get('location')!).searchParams.get('connected')!
     expect(accountId).toBeTruthy()
-    await db.from('account_credentials').update({ access_token_expires_at: new Date(Date.now() - 1000).toISOString() }).eq('account_id', accountId)
+    await updateGrantOf(accountId, expiredNow())
     const refreshesBefore = await countAmazonRequests({ grantType: 'refresh_token', host: 'api.amazon.co.jp' })
     const { status, json } = await api(token, 'POST', `/${accountId}/sync`)
     expect(status).toBe(200)

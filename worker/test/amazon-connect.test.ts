@@ -14,6 +14,7 @@ import {
 } from './support/amazon.ts'
 import { signIn } from './support/clerk.ts'
 import { serviceClient } from './support/db.ts'
+import { grantOf } from './support/grants.ts'
 
 const bindings = env as unknown as Record<string, string>
 const appUrl = bindings.APP_URL!
@@ -39,11 +40,7 @@ async function accountsOf(userId: string) {
   return data as Array<{ id: string; external_id: string; status: string; marketplaces: string[]; provider: string; region: string; display_name: string | null; is_default: boolean }>
 }
 
-async function credentialsOf(accountId: string) {
-  const { data, error } = await db.from('account_credentials').select('*').eq('account_id', accountId).maybeSingle()
-  if (error) throw new Error(error.message)
-  return data as { refresh_token: string; access_token: string; fernet_key_id: string } | null
-}
+
 
 const decrypt = async (token: string) => new TextDecoder().decode(await fernet.decrypt(token))
 
@@ -160,11 +157,11 @@ describe('GET /api/auth/amazon/callback: SP-API', () => {
     })
     expect(account!.marketplaces.sort()).toEqual([...seller.marketplaceIds].sort())
 
-    const credentials = await credentialsOf(accountId)
+    const credentials = await grantOf(accountId)
     expect(credentials!.refresh_token).toMatch(/^gAAAAA/)
     expect(credentials!.access_token).toMatch(/^gAAAAA/)
     expect(await decrypt(credentials!.refresh_token)).toMatch(/^Atzr\|/)
-    expect(await decrypt(credentials!.access_token)).toMatch(/^Atza\|/)
+    expect(await decrypt(credentials!.access_token!)).toMatch(/^Atza\|/)
     // The decrypted refresh token is the stand-in's: LWA accepts it.
     const refresh = await fetch(`${bindings.AMAZON_BASE_URL}/api.amazon.com/auth/o2/token`, {
       method: 'POST',
@@ -264,7 +261,7 @@ describe('GET /api/auth/amazon/callback: SP-API', () => {
   it('updates the account on reconnect instead of duplicating it', async () => {
     const { token, user } = await syncedUser()
     const { accountId, seller } = await connectSeller(token)
-    const { data: before } = await db.from('account_credentials').select('refresh_token').eq('account_id', accountId).single()
+    const before = await grantOf(accountId)
     // The same seller approves again, now selling in one more marketplace.
     await amazonControl('POST', '/next-seller', { sellingPartnerId: seller.sellingPartnerId, marketplaceIds: [...seller.marketplaceIds, 'A1AM78C64UM0Y8'] })
     const { response, cookie } = await startConnect(token, { provider: 'sp_api', region: 'na' })
@@ -273,7 +270,8 @@ describe('GET /api/auth/amazon/callback: SP-API', () => {
     const accounts = await accountsOf(user.id)
     expect(accounts).toHaveLength(1)
     expect(accounts[0]!.marketplaces).toContain('A1AM78C64UM0Y8')
-    const { data: after } = await db.from('account_credentials').select('refresh_token').eq('account_id', accountId).single()
+    const after = await grantOf(accountId)
+    expect(after!.id).toBe(before!.id) // the same grant, renewed
     expect(after!.refresh_token).not.toBe(before!.refresh_token)
     const { data: events } = await db.from('account_events').select('kind').eq('user_id', user.id).order('id')
     expect(events!.map((event) => event.kind)).toEqual(['connected', 'reconnected'])
@@ -310,9 +308,11 @@ describe('GET /api/auth/amazon/callback: Amazon Ads', () => {
       expect(account).toMatchObject({ provider: 'ads', region: 'eu', status: 'active' })
       const profile = advertiser.profiles.find((candidate) => String(candidate.profileId) === account.external_id)!
       expect(account.marketplaces).toEqual([profile.accountInfo.marketplaceStringId])
-      expect(await decrypt((await credentialsOf(account.id))!.refresh_token)).toMatch(/^Atzr\|/)
+      expect(await decrypt((await grantOf(account.id))!.refresh_token)).toMatch(/^Atzr\|/)
     }
     expect(accounts.filter((account) => account.is_default)).toHaveLength(1)
+    // One consent, one grant: its refresh token is refreshed once for all the profiles.
+    expect(new Set(await Promise.all(accounts.map(async (account) => (await grantOf(account.id))!.id))).size).toBe(1)
   })
 
   it('saves nothing when the Ads API fails after the token exchange', async () => {

@@ -74,6 +74,7 @@ describe('the API description', () => {
     expect(Object.keys(document.paths).sort()).toEqual([
       '/api/accounts',
       '/api/accounts/{id}',
+      '/api/accounts/{id}/events',
       '/api/accounts/{id}/sync',
       '/api/auth/amazon/callback',
       '/api/auth/amazon/connect',

@@ -70,19 +70,23 @@ describe('POST /api/webhooks/clerk', () => {
   it('deletes the user and, by cascade, their accounts and credentials', async () => {
     const user = clerkUser()
     await deliver(signedWebhook(secret, { type: 'user.created', data: user }))
+    const { data: grant, error: grantError } = await db
+      .from('amazon_grants')
+      .insert({ user_id: user.id, provider: 'sp_api', region: 'na', refresh_token: 'gAAAAA-test', fernet_key_id: 'test' })
+      .select('id')
+      .single()
+    expect(grantError).toBeNull()
     const { data: account, error } = await db
       .from('user_accounts')
-      .insert({ user_id: user.id, provider: 'sp_api', region: 'na', external_id: 'A1SELLER' })
+      .insert({ user_id: user.id, provider: 'sp_api', region: 'na', external_id: 'A1SELLER', grant_id: grant!.id })
       .select('id')
       .single()
     expect(error).toBeNull()
-    const credentials = await db.from('account_credentials').insert({ account_id: account!.id, refresh_token: 'gAAAAA-test', fernet_key_id: 'test' })
-    expect(credentials.error).toBeNull()
 
     expect(await outcome(await deliver(signedWebhook(secret, { type: 'user.deleted', data: { id: user.id, object: 'user', deleted: true } })))).toBe('applied')
     expect(await storedUser(user.id)).toBeNull()
     expect((await db.from('user_accounts').select('id').eq('id', account!.id)).data).toEqual([])
-    expect((await db.from('account_credentials').select('account_id').eq('account_id', account!.id)).data).toEqual([])
+    expect((await db.from('amazon_grants').select('id').eq('id', grant!.id)).data).toEqual([])
   })
 
   it('keeps a deleted user deleted when an update sent before the delete arrives after it', async () => {

@@ -2,7 +2,8 @@ import { encryptingKeyId, encryptToken } from '../crypto/token-cipher.ts'
 import { saveConnectedAccounts } from '../db/accounts.ts'
 import type { OAuthStateRow } from '../db/database-types.ts'
 import type { Db } from '../db/supabase.ts'
-import type { AmazonConfig } from '../env.ts'
+import type { AmazonConfig, Bindings } from '../env.ts'
+import { accountSession } from '../tokens/session-stub.ts'
 import { listAdsProfiles } from './ads-api.ts'
 import { AmazonApiError } from './amazon-api-error.ts'
 import { ConnectError, connectErrorOf } from './connect-errors.ts'
@@ -23,9 +24,11 @@ export type ConsentResult = { code: string; sellingPartnerId: string | undefined
  *
  * Amazon Ads: one connected account per profile (an advertiser in one marketplace), as the schema
  * says (external_id = profile id), because every Ads API call is scoped to a profile. All profiles of
- * one consent share the grant's refresh token and are saved in one transaction: all or none.
+ * one consent share one grant (its refresh token) and are saved in one transaction: all or none.
+ * A reconnect renews the grant the accounts already use, so its AccountSession forgets the cached
+ * access token of the consent that was replaced.
  */
-export async function completeConnect(config: AmazonConfig, db: Db, state: OAuthStateRow, consent: ConsentResult): Promise<string[]> {
+export async function completeConnect(env: Bindings, config: AmazonConfig, db: Db, state: OAuthStateRow, consent: ConsentResult): Promise<string[]> {
   let tokens: LwaTokens
   let accounts: Identified[]
   try {
@@ -53,6 +56,7 @@ export async function completeConnect(config: AmazonConfig, db: Db, state: OAuth
     accessTokenExpiresAt: tokens.expiresAt.toISOString(),
     fernetKeyId,
   })
+  await Promise.all([...new Set(saved.map((account) => account.grant_id))].map((grantId) => grantId && accountSession(env, grantId).invalidate()))
   return saved.map((account) => account.id)
 }
 

@@ -5,7 +5,7 @@
  */
 import { InvalidToken, type MultiFernet } from './fernet.ts'
 
-export type StoredCipher = { accountId: string; refreshToken: string; accessToken: string | null }
+export type StoredCipher = { id: string; refreshToken: string; accessToken: string | null }
 
 export type RotatedCipher = StoredCipher & {
   /** The refresh-token ciphertext that was read: the compare-and-set condition. */
@@ -21,7 +21,7 @@ export type RotatedCipher = StoredCipher & {
 }
 
 export interface CredentialCipherStore {
-  /** Rows whose fernet_key_id differs from currentKeyId, ordered by accountId, strictly after `after`, at most `limit`. */
+  /** Rows whose fernet_key_id differs from currentKeyId, ordered by id, strictly after `after`, at most `limit`. */
   listStale(currentKeyId: string, after: string | null, limit: number): Promise<StoredCipher[]>
   /** Writes re-encrypted tokens and the new key id; must only update a row if its ciphertext is still the one read (compare-and-set), returning how many were written. */
   saveRotated(rows: RotatedCipher[]): Promise<number>
@@ -30,7 +30,7 @@ export interface CredentialCipherStore {
 export type ReencryptOptions = {
   /** Rows per listStale/saveRotated round trip (default 100). */
   batchSize?: number
-  /** Resume after this accountId (a previous run's cursor); null or absent starts at the beginning. */
+  /** Resume after this id (a previous run's cursor); null or absent starts at the beginning. */
   after?: string | null
   /** Stop after this many batches (default: no limit), e.g. to stay within one invocation's budget. */
   maxBatches?: number
@@ -41,7 +41,7 @@ export type ReencryptResult = {
   rotated: number
   /** Rows no configured key could decrypt: skipped and left as they are. */
   failed: number
-  /** The last accountId looked at: pass it as `after` to continue. */
+  /** The last id looked at: pass it as `after` to continue. */
   cursor: string | null
   /** True when no stale rows remain after the cursor. */
   done: boolean
@@ -73,7 +73,7 @@ export async function reencryptCredentials(
     }
     // Rows changed since they were read fail the compare-and-set: someone else wrote them, nothing to do.
     if (updates.length > 0) rotated += await store.saveRotated(updates)
-    if (rows.length > 0) cursor = rows[rows.length - 1]!.accountId
+    if (rows.length > 0) cursor = rows[rows.length - 1]!.id
     if (rows.length < batchSize) return { rotated, failed, cursor, done: true }
   }
   return { rotated, failed, cursor, done: false }
@@ -85,7 +85,7 @@ async function reencryptRow(keys: MultiFernet, keyId: string, row: StoredCipher)
     const refreshToken = await keys.rotate(row.refreshToken)
     const accessToken = row.accessToken === null ? null : await keys.rotate(row.accessToken)
     return {
-      accountId: row.accountId,
+      id: row.id,
       refreshToken,
       accessToken,
       previousRefreshToken: row.refreshToken,
@@ -94,8 +94,8 @@ async function reencryptRow(keys: MultiFernet, keyId: string, row: StoredCipher)
     }
   } catch (error) {
     if (!(error instanceof InvalidToken)) throw error
-    // The account id is not secret; the token is never logged.
-    console.warn(`reencryptCredentials: no configured Fernet key decrypts the credentials of account ${row.accountId}`)
+    // A grant id is not secret; the token is never logged.
+    console.warn(`reencryptCredentials: no configured Fernet key decrypts the tokens of grant ${row.id}`)
     return null
   }
 }

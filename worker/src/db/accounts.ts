@@ -1,8 +1,17 @@
-import type { AccountEventKind, UserAccountRow } from './database-types.ts'
+import type { AccountEventKind, AccountEventRow, AmazonGrantRow, UserAccountRow } from './database-types.ts'
 import { check, DatabaseError, type Db } from './supabase.ts'
 
-/** The columns the API shows: everything on user_accounts except the owner and updated_at. */
-const ACCOUNT_COLUMNS = 'id, provider, region, external_id, marketplaces, display_name, status, is_default, authorized_at, last_sync_at, last_error, created_at'
+/**
+ * What the API reads of an account: everything on user_accounts except the owner and updated_at, and
+ * the health columns of its grant (users may read those of their own grants, never the tokens).
+ */
+const ACCOUNT_COLUMNS =
+  'id, provider, region, external_id, marketplaces, display_name, status, is_default, authorized_at, last_sync_at, last_error, created_at, grant_id, grant:amazon_grants(status, access_token_expires_at, next_refresh_at, refresh_attempts, last_error_class, last_refreshed_at)'
+
+export type GrantHealth = Pick<
+  AmazonGrantRow,
+  'status' | 'access_token_expires_at' | 'next_refresh_at' | 'refresh_attempts' | 'last_error_class' | 'last_refreshed_at'
+>
 
 export type Account = Pick<
   UserAccountRow,
@@ -18,7 +27,8 @@ export type Account = Pick<
   | 'last_sync_at'
   | 'last_error'
   | 'created_at'
->
+  | 'grant_id'
+> & { grant: GrantHealth | null }
 
 /** PostgREST's answer when set_default_account raises PT404 (RLS hid the account, or it does not exist). */
 const NOT_FOUND_CODES = new Set(['PT404', 'P0002'])
@@ -102,6 +112,15 @@ export async function updateAccountState(
   const account = check('update account state', await db.from('user_accounts').update(state).eq('id', id).select(ACCOUNT_COLUMNS).single())
   if (!account) throw new DatabaseError('update account state')
   return account
+}
+
+/** The account's newest audit events, newest first. User client: RLS shows only the caller's. */
+export async function listAccountEvents(db: Db, accountId: string, limit: number): Promise<Array<Pick<AccountEventRow, 'id' | 'kind' | 'detail' | 'created_at'>>> {
+  const rows = check(
+    'list account events',
+    await db.from('account_events').select('id, kind, detail, created_at').eq('account_id', accountId).order('id', { ascending: false }).limit(limit),
+  )
+  return rows ?? []
 }
 
 /** Appends to the audit trail. `detail` holds codes and names, never tokens. Service role. */

@@ -32,25 +32,44 @@ export type UserAccountRow = {
   authorized_at: Timestamp
   last_sync_at: Timestamp | null
   last_error: string | null
+  grant_id: string | null
   created_at: Timestamp
   updated_at: Timestamp
 }
 
-/** Fernet ciphertexts only; service role only. */
-export type AccountCredentialsRow = {
-  account_id: string
+/** How the last refresh of a grant failed (README, "Refresh error classes"). */
+export type RefreshErrorClass = 'invalid_grant' | 'invalid_client' | 'unavailable' | 'throttled' | 'invalid_request' | 'key_missing'
+
+export type GrantStatus = 'active' | 'refreshing' | 'reauth_required' | 'error'
+
+/** One Login with Amazon consent. Token columns are Fernet ciphertexts, readable by the service role only. */
+export type AmazonGrantRow = {
+  id: string
+  user_id: string
+  provider: 'sp_api' | 'ads'
+  region: 'na' | 'eu' | 'fe'
   refresh_token: string
   access_token: string | null
   access_token_expires_at: Timestamp | null
-  next_refresh_at: Timestamp | null
   fernet_key_id: string
+  status: GrantStatus
+  next_refresh_at: Timestamp | null
   refresh_attempts: number
-  last_refresh_error: string | null
+  last_error_class: RefreshErrorClass | null
+  last_attempt_at: Timestamp | null
+  last_refreshed_at: Timestamp | null
   lease_owner: string | null
   lease_expires_at: Timestamp | null
+  refresh_started_at: Timestamp | null
   created_at: Timestamp
   updated_at: Timestamp
 }
+
+/** What start_grant_refresh hands the refresher. */
+export type StartedGrant = Pick<
+  AmazonGrantRow,
+  'id' | 'user_id' | 'provider' | 'region' | 'status' | 'refresh_token' | 'access_token' | 'access_token_expires_at' | 'fernet_key_id' | 'refresh_attempts'
+>
 
 export type OAuthStateRow = {
   state_hash: string
@@ -85,11 +104,13 @@ export type AccountEventRow = {
   created_at: Timestamp
 }
 
-type Table<Row, Required extends keyof Row> = {
+type Relationship = { foreignKeyName: string; columns: string[]; isOneToOne: boolean; referencedRelation: string; referencedColumns: string[] }
+
+type Table<Row, Required extends keyof Row, Relationships extends Relationship[] = []> = {
   Row: Row
   Insert: Pick<Row, Required> & Partial<Row>
   Update: Partial<Row>
-  Relationships: []
+  Relationships: Relationships
 }
 
 export type Database = {
@@ -98,8 +119,12 @@ export type Database = {
       users: Table<UserRow, 'id' | 'clerk_updated_at'>
       webhook_events: Table<WebhookEventRow, 'svix_id' | 'type'>
       deleted_users: Table<DeletedUserRow, 'id'>
-      user_accounts: Table<UserAccountRow, 'provider' | 'region' | 'external_id'>
-      account_credentials: Table<AccountCredentialsRow, 'account_id' | 'refresh_token' | 'fernet_key_id'>
+      user_accounts: Table<
+        UserAccountRow,
+        'provider' | 'region' | 'external_id',
+        [{ foreignKeyName: 'user_accounts_grant_id_fkey'; columns: ['grant_id']; isOneToOne: false; referencedRelation: 'amazon_grants'; referencedColumns: ['id'] }]
+      >
+      amazon_grants: Table<AmazonGrantRow, 'user_id' | 'provider' | 'region' | 'refresh_token' | 'fernet_key_id'>
       oauth_states: Table<OAuthStateRow, 'state_hash' | 'user_id' | 'provider' | 'region' | 'nonce_hash'>
       account_events: Table<AccountEventRow, 'user_id' | 'kind'>
     }
@@ -124,21 +149,6 @@ export type Database = {
         Args: { p_state_hash: string; p_nonce_hash: string }
         Returns: OAuthStateRow[]
       }
-      save_connected_account: {
-        Args: {
-          p_user_id: string
-          p_provider: 'sp_api' | 'ads'
-          p_region: 'na' | 'eu' | 'fe'
-          p_external_id: string
-          p_marketplaces: string[]
-          p_display_name: string | null
-          p_refresh_token: string
-          p_access_token: string | null
-          p_access_token_expires_at: Timestamp | null
-          p_fernet_key_id: string
-        }
-        Returns: UserAccountRow
-      }
       save_connected_accounts: {
         Args: {
           p_user_id: string
@@ -151,6 +161,50 @@ export type Database = {
           p_fernet_key_id: string
         }
         Returns: UserAccountRow[]
+      }
+      claim_due_grants: {
+        Args: { p_limit: number; p_lease_seconds: number }
+        Returns: Array<{ grant_id: string; lease_owner: string; refresh_attempts: number }>
+      }
+      start_grant_refresh: {
+        Args: { p_grant_id: string; p_owner: string; p_claimed_owner: string | null; p_lease_seconds: number }
+        Returns: StartedGrant[]
+      }
+      complete_grant_refresh: {
+        Args: {
+          p_grant_id: string
+          p_owner: string
+          p_access_token: string
+          p_access_token_expires_at: Timestamp
+          p_refresh_token: string | null
+          p_fernet_key_id: string
+        }
+        Returns: boolean
+      }
+      fail_grant_refresh: {
+        Args: { p_grant_id: string; p_owner: string; p_error_class: RefreshErrorClass }
+        Returns: GrantStatus | null
+      }
+      release_grant: {
+        Args: { p_grant_id: string; p_owner: string }
+        Returns: boolean | null
+      }
+      save_reencrypted_grants: {
+        Args: {
+          p_rows: Array<{
+            id: string
+            refresh_token: string
+            access_token: string | null
+            previous_refresh_token: string
+            previous_access_token: string | null
+            fernet_key_id: string
+          }>
+        }
+        Returns: number
+      }
+      token_engine_health: {
+        Args: { p_current_key_id: string }
+        Returns: { grants_on_older_keys: number; sp_api_client: RefreshErrorClass | 'ok' | null; ads_client: RefreshErrorClass | 'ok' | null }
       }
       set_default_account: {
         Args: { p_account_id: string }

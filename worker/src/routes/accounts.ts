@@ -7,20 +7,54 @@ import {
   type Account,
   deleteAccount,
   getAccount,
+  listAccountEvents,
   listAccounts,
   recordAccountEvent,
   renameAccount,
   setDefaultAccount,
 } from '../db/accounts.ts'
-import { deleteCredentials } from '../db/credentials.ts'
 import { serviceDb, userDb } from '../db/supabase.ts'
 import { parseAmazonConfig, parseConfig } from '../env.ts'
 import { errorResponse, errorResponses } from '../errors.ts'
+import { refreshFailureResponses } from '../tokens/refresh-errors.ts'
+import { accountSession } from '../tokens/session-stub.ts'
 
 /** Amazon asks sellers to re-authorize a public SP-API app every 365 days (Ads grants have no such term). */
 const REAUTHORIZE_AFTER_MS = 365 * 24 * 60 * 60 * 1000
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** How many audit events GET /api/accounts/{id}/events returns. */
+const EVENTS_LIMIT = 20
+
+const TokenHealthSchema = z
+  .object({
+    status: z.enum(['active', 'refreshing', 'reauth_required', 'error']).openapi({
+      description: 'The grant’s state: `refreshing` while a renewal runs, `error` after 8 failed renewals in a row (still retried hourly).',
+    }),
+    renewed_at: z.string().nullable().openapi({ description: 'When Amazon last issued an access token for this account (connect or renewal)' }),
+    expires_at: z.string().nullable().openapi({ description: 'When the current access token expires; it is renewed 5 minutes before' }),
+    next_refresh_at: z.string().nullable().openapi({ description: 'When the next renewal (or retry, after a failure) is due' }),
+    failed_attempts: z.number().int().openapi({ description: 'Renewals failed in a row (0 when the last one worked)' }),
+    last_error: z
+      .enum(['invalid_grant', 'invalid_client', 'unavailable', 'throttled', 'invalid_request', 'key_missing'])
+      .nullable()
+      .openapi({
+        description:
+          'Why the last renewal failed: `invalid_grant` (the seller must reconnect), `invalid_client` / `invalid_request` / `key_missing` ' +
+          '(sellersync’s side: nothing for the seller to do), `unavailable` / `throttled` (Amazon; retried with backoff). Null after a success.',
+      }),
+  })
+  .openapi('TokenHealth')
+
+const AccountEventSchema = z
+  .object({
+    id: z.number().int(),
+    kind: z.enum(['connected', 'reconnected', 'refreshed', 'refresh_failed', 'reauth_required', 'synced', 'renamed', 'default_changed', 'disconnected']),
+    detail: z.record(z.string(), z.unknown()).openapi({ description: 'Codes and names only, never tokens' }),
+    created_at: z.string(),
+  })
+  .openapi('AccountEvent')
 
 const AccountSchema = z
   .object({
@@ -40,6 +74,7 @@ const AccountSchema = z
     last_sync_at: z.string().nullable(),
     last_error: z.string().nullable(),
     created_at: z.string(),
+    token: TokenHealthSchema.nullable().openapi({ description: 'The access token’s health; null when no authorization is stored (reconnect)' }),
   })
   .openapi('Account')
 
@@ -65,8 +100,18 @@ const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'pa
 const accountResponse = { description: 'The account', content: { 'application/json': { schema: AccountSchema } } }
 
 function present(account: Account) {
+  const { grant, grant_id: _grantId, ...fields } = account
   const reauthorizeBy = account.provider === 'sp_api' ? new Date(Date.parse(account.authorized_at) + REAUTHORIZE_AFTER_MS).toISOString() : null
-  return { ...account, reauthorize_by: reauthorizeBy }
+  const token = grant && {
+    status: grant.status,
+    renewed_at: grant.last_refreshed_at,
+    expires_at: grant.access_token_expires_at,
+    next_refresh_at: grant.next_refresh_at,
+    // Attempts are counted when they start; only a recorded failure makes them failures.
+    failed_attempts: grant.last_error_class ? grant.refresh_attempts : 0,
+    last_error: grant.last_error_class,
+  }
+  return { ...fields, reauthorize_by: reauthorizeBy, token }
 }
 
 /** The same answer for "no such account", "not yours" and "not a uuid": no account ids leak across tenants. */
@@ -118,6 +163,20 @@ const deleteRoute = createRoute({
   responses: { 204: { description: 'Disconnected' }, ...errorResponses(401, 404, 429, 503) },
 })
 
+const eventsRoute = createRoute({
+  method: 'get',
+  path: '/{id}/events',
+  tags: ['Accounts'],
+  summary: 'The account’s recent activity',
+  description: `The newest ${EVENTS_LIMIT} audit events (connected, renewal failures, reauthorization needed, syncs, renames…), newest first.`,
+  security: [{ clerkSession: [] }],
+  request: { params: idParam },
+  responses: {
+    200: { description: 'The events', content: { 'application/json': { schema: z.object({ events: z.array(AccountEventSchema) }).openapi('AccountEvents') } } },
+    ...errorResponses(401, 404, 429, 503),
+  },
+})
+
 const syncRoute = createRoute({
   method: 'post',
   path: '/{id}/sync',
@@ -125,7 +184,8 @@ const syncRoute = createRoute({
   summary: 'Refresh the token if needed and re-read marketplaces / profiles',
   description:
     '409 `reauth_required` when Amazon no longer honours the grant (the seller must reconnect); ' +
-    '503 `amazon_unavailable` when Amazon failed or timed out (last_error is set).',
+    '503 `amazon_unavailable` when Amazon failed or timed out (last_error is set); 503 `amazon_credentials_rejected` ' +
+    'when Amazon refused sellersync’s own app credentials (nothing for the seller to do).',
   security: [{ clerkSession: [] }],
   request: { params: idParam },
   responses: { 200: accountResponse, ...errorResponses(401, 404, 409, 429, 502, 503) },
@@ -171,8 +231,9 @@ export const accountRoutes = new OpenAPIHono<SessionEnv>()
     // Ownership through RLS first: the service role below would touch anyone's credentials.
     const account = await getAccount(db, id)
     if (!account) return notFound(c)
-    await deleteCredentials(serviceDb(config), id)
+    // The grant goes with its last account (a trigger); its session forgets the cached token either way.
     if (!(await deleteAccount(db, id))) return notFound(c)
+    if (account.grant_id) await accountSession(c.env, account.grant_id).invalidate()
     await recordAccountEvent(serviceDb(config), {
       accountId: null,
       userId: c.var.userId,
@@ -181,22 +242,29 @@ export const accountRoutes = new OpenAPIHono<SessionEnv>()
     })
     return c.body(null, 204)
   })
+  .openapi(eventsRoute, async (c) => {
+    const { id } = c.req.valid('param')
+    if (!UUID.test(id)) return notFound(c)
+    const db = userDb(parseConfig(c.env), c.var.sessionToken)
+    if (!(await getAccount(db, id))) return notFound(c)
+    return c.json({ events: await listAccountEvents(db, id, EVENTS_LIMIT) }, 200)
+  })
   .openapi(syncRoute, async (c) => {
     const { id } = c.req.valid('param')
     if (!UUID.test(id)) return notFound(c)
     const config = parseConfig(c.env)
-    const account = await getAccount(userDb(config, c.var.sessionToken), id)
+    const db = userDb(config, c.var.sessionToken)
+    const account = await getAccount(db, id)
     if (!account) return notFound(c)
     try {
-      return c.json(present(await syncAccount(parseAmazonConfig(c.env), serviceDb(config), c.var.userId, account)), 200)
+      await syncAccount(c.env, parseAmazonConfig(c.env), serviceDb(config), c.var.userId, account)
     } catch (error) {
       if (!(error instanceof SyncError)) throw error
-      if (error.code === 'reauth_required') {
-        return errorResponse(c, 409, 'reauth_required', 'Amazon no longer accepts this authorization; reconnect the account.')
-      }
-      if (error.code === 'amazon_unavailable') {
-        return errorResponse(c, 503, 'amazon_unavailable', 'Amazon did not answer as expected; try again shortly.')
-      }
-      return errorResponse(c, 502, 'amazon_rejected', 'Amazon refused the request; try reconnecting the account.')
+      if (error.code === 'amazon_rejected') return errorResponse(c, 502, 'amazon_rejected', 'Amazon refused the request; try reconnecting the account.')
+      const { status, code, message } = refreshFailureResponses[error.code]
+      return errorResponse(c, status, code, message)
     }
+    // Read back as the caller, so the answer carries the grant's fresh health.
+    const synced = await getAccount(db, id)
+    return synced ? c.json(present(synced), 200) : notFound(c)
   })

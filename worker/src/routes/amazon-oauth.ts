@@ -174,7 +174,7 @@ amazonCallbackRoutes.get('/', async (c) => {
       return failed(c, config, 'missing_parameters')
     }
 
-    const [accountId] = await completeConnect(config, db, attempt, { code, sellingPartnerId })
+    const [accountId] = await completeConnect(c.env, config, db, attempt, { code, sellingPartnerId })
     return toDashboard(c, config, { connected: accountId! })
   } catch (error) {
     if (error instanceof ConnectError) return failed(c, config, error.code, error.message)

@@ -20,22 +20,22 @@ class MemoryCipherStore implements CredentialCipherStore {
   async listStale(currentKeyId: string, after: string | null, limit: number): Promise<StoredCipher[]> {
     this.listCalls.push({ after, limit })
     return [...this.rows.values()]
-      .filter((row) => row.keyId !== currentKeyId && (after === null || row.accountId > after))
-      .sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0))
+      .filter((row) => row.keyId !== currentKeyId && (after === null || row.id > after))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, limit)
-      .map(({ accountId, refreshToken, accessToken }) => ({ accountId, refreshToken, accessToken }))
+      .map(({ id, refreshToken, accessToken }) => ({ id, refreshToken, accessToken }))
   }
 
   async saveRotated(updates: RotatedCipher[]): Promise<number> {
     this.beforeSave?.()
     let written = 0
     for (const update of updates) {
-      const row = this.rows.get(update.accountId)
+      const row = this.rows.get(update.id)
       // Compare-and-set on both ciphertexts as read.
       if (row === undefined || row.refreshToken !== update.previousRefreshToken) continue
       if (row.accessToken !== update.previousAccessToken) continue
-      this.rows.set(update.accountId, {
-        accountId: update.accountId,
+      this.rows.set(update.id, {
+        id: update.id,
         refreshToken: update.refreshToken,
         accessToken: update.accessToken,
         keyId: update.keyId,
@@ -60,7 +60,7 @@ async function seed(store: MemoryCipherStore) {
   for (let i = 1; i <= 7; i++) {
     const accountId = `acct-${String(i).padStart(2, '0')}`
     store.rows.set(accountId, {
-      accountId,
+      id: accountId,
       refreshToken: await oldFernet.encryptAtTime(`Atzr|refresh-${i}`, 1_700_000_000 + i),
       accessToken: i % 3 === 0 ? null : await oldFernet.encryptAtTime(`Atza|access-${i}`, 1_700_000_100 + i),
       keyId: oldId,
@@ -68,14 +68,14 @@ async function seed(store: MemoryCipherStore) {
   }
   // Already current: must not be listed or touched.
   store.rows.set('acct-00', {
-    accountId: 'acct-00',
+    id: 'acct-00',
     refreshToken: await newFernet.encrypt('Atzr|current'),
     accessToken: null,
     keyId: newId,
   })
   // Under a key nobody has any more: counted as failed, left alone.
   store.rows.set('acct-04', {
-    accountId: 'acct-04',
+    id: 'acct-04',
     refreshToken: await new Fernet(foreignKey).encrypt('Atzr|lost'),
     accessToken: null,
     keyId: 'gone',
