@@ -13,8 +13,16 @@ const steps: Array<[Intl.RelativeTimeFormatUnit, number]> = [
 export function relativeTime(iso: string, now = Date.now()): string {
   let value = (Date.parse(iso) - now) / 1000
   for (const [unit, size] of steps) {
-    if (Math.abs(value) < size) return relative.format(Math.round(value), unit)
+    // Compared after rounding: 59.6 s is "1 minute ago", not "60 seconds ago".
+    const rounded = Math.round(value)
+    if (Math.abs(rounded) < size) return relative.format(rounded, unit)
     value /= size
   }
   return iso
+}
+
+/** For things that happened: "12 minutes ago", "just now"; never in the future (a browser clock behind the server's). */
+export function timeAgo(iso: string, now = Date.now()): string {
+  const text = relativeTime(new Date(Math.min(Date.parse(iso), now)).toISOString(), now)
+  return text === 'now' ? 'just now' : text
 }

@@ -1,9 +1,10 @@
 // The dashboard in a real browser against the whole local stack: the local build in web/out (`npm test`
 // makes it first: `npm run build:web:local`), `node dev/stack.ts`
 // in a private state directory on free ports, and drives Debian's Chromium with playwright-core:
-// sign in → empty state → connect through the Amazon stand-in's consent page → rename → a second account
-// (marketplace picker) → make default → switch the active account (remembered across reloads) → sync →
-// reconnect after the seller revokes the app → disconnect → an ended session goes back to sign in. axe-core scans the
+// sign in → empty state → connect through the Amazon stand-in's consent page (the token's health and the
+// Activity list) → rename → a second account (marketplace picker) → make default → switch the active account
+// (remembered across reloads) → sync → Activity failing to load, then loading → reconnect after the seller
+// revokes the app → disconnect → an ended session goes back to sign in. axe-core scans the
 // sign-in, sign-up and settings pages, the empty accounts page, the accounts page with accounts and the connect
 // dialog, each in the light and the dark color scheme (no serious/critical issues).
 // Screenshots at 390 px and 1280 px go to test-results/. Skipped when /usr/bin/chromium is missing.
@@ -124,7 +125,15 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     expect(await card.textContent()).toContain('Selling Partner API')
     await expect.poll(() => selector().isVisible()).toBe(true)
     await expect.poll(() => page.getByText('Amazon account connected.').isVisible()).toBe(true)
+    // Connecting got a fresh access token, and the account's history starts there.
+    expect(await card.locator('.health').textContent()).toMatch(/^Connected · token renewed (just now|\d+ seconds? ago)$/)
+    await card.getByText('Activity', { exact: true }).click()
+    const activity = card.getByRole('list', { name: 'Activity' })
+    await expect.poll(() => activity.locator('li > span').allTextContents()).toEqual(['Connected'])
+    expect(await activity.locator('time').textContent()).toMatch(/^(just now|\d+ seconds? ago)$/)
     await screenshot('connected')
+    await card.getByText('Activity', { exact: true }).click() // closed again: the card shows one <time>, Last sync's
+    await expect.poll(() => activity.count()).toBe(0)
   })
 
   it('renames the account', async () => {
@@ -144,6 +153,8 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     const notice = 'The last sync failed: Amazon did not answer. Try again in a few minutes.'
     await expect.poll(() => card.getByText(notice).isVisible()).toBe(true)
     expect(await card.locator('.badge').allTextContents()).toContain('Active') // worth a retry, not a reconnect
+    expect(await card.locator('.health').textContent()).toMatch(/^Connected · token renewed /) // the token itself is fine
+    expect(await card.getByRole('button', { name: 'Reconnect' }).count()).toBe(0)
     await fetch(`${amazonUrl}/__control/faults`, { method: 'DELETE' })
 
     await card.getByRole('button', { name: 'Sync' }).click()
@@ -231,6 +242,23 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await expect.poll(() => page.getByText('EU store is up to date.').isVisible()).toBe(true)
   })
 
+  it('lists an account’s activity, with a retry in its place when it cannot be loaded', async () => {
+    const failing = (route: import('playwright-core').Route) =>
+      route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal_error', message: 'Something went wrong on our side; try again shortly.' } }) })
+    await page.route('**/api/accounts/*/events', failing)
+    const eu = card('EU store')
+    await eu.getByText('Activity', { exact: true }).click()
+    const alert = eu.getByRole('alert').filter({ hasText: 'The activity could not be loaded' })
+    await expect.poll(() => alert.isVisible(), { timeout: 15_000 }).toBe(true) // after the query's own retries
+    expect(await eu.getByRole('button', { name: 'Sync' }).isEnabled()).toBe(true) // only the list failed
+    await page.unroute('**/api/accounts/*/events', failing)
+    await alert.getByRole('button', { name: 'Retry' }).click()
+    const activity = eu.getByRole('list', { name: 'Activity' })
+    await expect.poll(() => activity.locator('li > span').allTextContents()).toEqual(['Synced', 'Made the default account', 'Connected'])
+    expect(await seriousA11yViolations(page)).toEqual([])
+    await screenshot('activity')
+  })
+
   it('warns a month ahead that Amazon’s yearly SP-API authorization ends, and offers Reconnect', async () => {
     // reauthorize_by is authorized_at + 365 days (worker tests); the stack cannot wait a year, so the list
     // answer is moved forward in time for the US store only.
@@ -262,6 +290,8 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await eu.getByRole('button', { name: 'Sync' }).click()
     await expect.poll(() => page.getByText('Sync failed: Amazon no longer accepts this authorization; reconnect the account.').isVisible()).toBe(true)
     await expect.poll(() => eu.locator('.badge').allTextContents()).toContain('Reconnect needed')
+    expect(await eu.locator('.health').textContent()).toBe('Amazon refused the authorization — reconnect')
+    expect(await eu.locator('.form-error').count()).toBe(0) // said once, not again as a sync error
     expect(await card('US store').getByRole('button', { name: 'Reconnect' }).count()).toBe(0)
     await screenshot('reconnect-needed')
     await amazonControl('/next-seller', EU_SELLER)
@@ -275,6 +305,14 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     expect(await card('EU store').locator('.badge').allTextContents()).toEqual(['Default', 'Active'])
     await card('EU store').getByRole('button', { name: 'Sync' }).click() // the new grant works
     await expect.poll(() => page.getByText('EU store is up to date.').isVisible()).toBe(true)
+    expect(await card('EU store').locator('.health').textContent()).toMatch(/^Connected · token renewed /)
+    await card('EU store').getByText('Activity', { exact: true }).click()
+    const activity = card('EU store').getByRole('list', { name: 'Activity' })
+    await expect.poll(async () => (await activity.locator('li > span').allTextContents()).slice(0, 3)).toEqual([
+      'Synced',
+      'Reconnected',
+      'Amazon refused the authorization — reconnect needed',
+    ])
   })
 
   it('disconnects the accounts after confirming', async () => {

@@ -12,7 +12,10 @@ import {
 import { useActiveAccount } from '../../lib/active-account.tsx'
 import { marketplaceById } from '../../lib/marketplaces.ts'
 import { Modal } from '../Modal.tsx'
-import { relativeTime } from '../../lib/relative-time.ts'
+import { timeAgo } from '../../lib/relative-time.ts'
+import { tokenHealth } from '../../lib/token-health.ts'
+import { useNow } from '../../lib/use-now.ts'
+import { AccountActivity } from './AccountActivity.tsx'
 import { accountName, marketplaceLabel, providerLabels, regionLabels, statusLabels } from './labels.ts'
 import { lastErrorMessage, renewalNotice } from './notices.ts'
 
@@ -24,8 +27,14 @@ export function AccountCard({ account }: { account: Account }) {
   const connect = useConnectAccount()
   const { account: activeAccount } = useActiveAccount()
   const isActive = activeAccount?.id === account.id
-  const renewal = renewalNotice(account.reauthorize_by)
-  const needsReconnect = account.status === 'reauth_required' || account.status === 'error' || renewal !== null
+  const now = useNow()
+  const health = tokenHealth(account, now)
+  // One problem at a time under the health line: a failed sync is news only while the token is fine (a token
+  // failure is the health line itself), and the yearly re-authorization only while no reconnect is asked already.
+  const syncError = account.last_error && (health.state === 'connected' || health.state === 'renewing') ? lastErrorMessage(account.last_error) : null
+  const yearly = renewalNotice(account.reauthorize_by, now)
+  const renewal = health.reconnect || syncError ? null : yearly
+  const needsReconnect = health.reconnect || yearly !== null
   const [redirecting, setRedirecting] = useState(false)
   const [renaming, setRenaming] = useState(false)
   const [confirming, setConfirming] = useState(false)
@@ -131,11 +140,12 @@ export function AccountCard({ account }: { account: Account }) {
         </div>
         <div>
           <dt>Last sync</dt>
-          <dd>{account.last_sync_at ? <time dateTime={account.last_sync_at}>{relativeTime(account.last_sync_at)}</time> : 'Never'}</dd>
+          <dd>{account.last_sync_at ? <time dateTime={account.last_sync_at}>{timeAgo(account.last_sync_at, now)}</time> : 'Never'}</dd>
         </div>
       </dl>
-      {account.last_error && <p className="form-error small">{lastErrorMessage(account.last_error)}</p>}
-      {renewal && !account.last_error && <p className="small renewal">{renewal}</p>}
+      <p className={`small health tone-${health.tone}`}>{health.message}</p>
+      {syncError && <p className="form-error small">{syncError}</p>}
+      {renewal && <p className="small renewal">{renewal}</p>}
 
       <div className="actions wrap">
         {needsReconnect && (
@@ -158,6 +168,8 @@ export function AccountCard({ account }: { account: Account }) {
           Disconnect
         </button>
       </div>
+
+      <AccountActivity accountId={account.id} />
 
       <Modal open={confirming} title={`Disconnect ${name}?`} onClose={() => !disconnect.isPending && setConfirming(false)}>
         <p>

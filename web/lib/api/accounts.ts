@@ -1,6 +1,7 @@
 'use client'
 import type { InferRequestType, InferResponseType } from 'hono/client'
 import { queryOptions, useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query'
+import { healthRecheckMs } from '../token-health.ts'
 import { type ApiClient, readJson, useApiClient } from './api-client.ts'
 
 type AccountsEndpoint = ApiClient['api']['accounts']
@@ -8,6 +9,8 @@ export type Account = InferResponseType<AccountsEndpoint['$get'], 200>['accounts
 export type ConnectRequest = InferRequestType<ApiClient['api']['auth']['amazon']['connect']['$post']>['json']
 
 export const accountsKey = ['accounts'] as const
+/** Under accountsKey, so whatever invalidates the accounts also refreshes their activity. */
+export const accountEventsKey = (id: string) => [...accountsKey, id, 'events'] as const
 
 /** The caller's accounts, default first. Suspends while loading; errors go to the nearest error boundary. */
 export function useAccounts(): Account[] {
@@ -24,14 +27,19 @@ function useAccountsQueryOptions() {
   return queryOptions({
     queryKey: accountsKey,
     queryFn: async () => (await readJson(await api.api.accounts.$get())).accounts,
+    // Tokens are renewed in the background: read again when a renewal or retry is due, so the cards follow.
+    refetchInterval: (query) => healthRecheckMs(query.state.data ?? []),
   })
 }
 
-/** Puts the server's copy of one account into the cached list. */
+/** Puts the server's copy of one account into the cached list; the change is in its activity too. */
 function useReplaceAccount() {
   const queryClient = useQueryClient()
-  return (account: Account) =>
+  return (account: Account) => {
     queryClient.setQueryData<Account[]>(accountsKey, (accounts) => accounts?.map((a) => (a.id === account.id ? account : a)))
+    // Not awaited: the mutation is done; an open Activity list catches up on its own.
+    void queryClient.invalidateQueries({ queryKey: accountEventsKey(account.id) })
+  }
 }
 
 export function useSyncAccount() {
