@@ -48,7 +48,7 @@ create index amazon_grants_due_idx on public.amazon_grants (next_refresh_at)
 -- Key rotation: rows still on an older key.
 create index amazon_grants_fernet_key_id_idx on public.amazon_grants (fernet_key_id);
 -- Health: the most recent LWA answer per provider.
-create index amazon_grants_last_attempt_idx on public.amazon_grants (provider, last_attempt_at desc);
+create index amazon_grants_last_attempt_idx on public.amazon_grants (provider, last_attempt_at desc nulls last);
 create index amazon_grants_user_id_idx on public.amazon_grants (user_id);
 
 create trigger amazon_grants_set_updated_at
@@ -432,12 +432,17 @@ language sql
 stable
 set search_path = ''
 as $$
+  -- Written for the indexes, as /api/health is public: "< or >" is two range scans of the key-id index
+  -- (nothing to read when no rotation is under way), where "<>" would scan the table.
   select jsonb_build_object(
-    'grants_on_older_keys', (select count(*) from public.amazon_grants where fernet_key_id <> p_current_key_id),
+    'grants_on_older_keys', (select count(*) from public.amazon_grants
+                              where fernet_key_id < p_current_key_id or fernet_key_id > p_current_key_id),
     'sp_api_client', (select coalesce(last_error_class, 'ok') from public.amazon_grants
-                       where provider = 'sp_api' and last_attempt_at is not null order by last_attempt_at desc limit 1),
+                       where provider = 'sp_api' and last_attempt_at is not null
+                       order by last_attempt_at desc nulls last limit 1),
     'ads_client', (select coalesce(last_error_class, 'ok') from public.amazon_grants
-                    where provider = 'ads' and last_attempt_at is not null order by last_attempt_at desc limit 1)
+                    where provider = 'ads' and last_attempt_at is not null
+                    order by last_attempt_at desc nulls last limit 1)
   );
 $$;
 

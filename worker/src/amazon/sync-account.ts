@@ -43,12 +43,8 @@ export async function syncAccount(env: Bindings, config: AmazonConfig, db: Db, u
       return failSync(db, userId, account, failureCode(retryError.kind))
     }
   }
-  const synced = await updateAccountState(db, account.id, {
-    marketplaces,
-    last_sync_at: new Date().toISOString(),
-    last_error: null,
-    ...(account.status === 'error' ? { status: 'active' as const } : {}),
-  })
+  // The status is the grant's to set (its refreshes); a sync only reports what Amazon's API said.
+  const synced = await updateAccountState(db, account.id, { marketplaces, last_sync_at: new Date().toISOString(), last_error: null })
   await recordAccountEvent(db, { accountId: account.id, userId, kind: 'synced', detail: { marketplaces } })
   return synced
 }
