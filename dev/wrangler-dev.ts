@@ -47,10 +47,10 @@ export async function startWranglerDev({
 
 /**
  * Runs the Worker's scheduled handler once, as Cloudflare does for `[triggers] crons`: wrangler dev
- * (with --test-scheduled) answers /__scheduled only after the handler has finished.
+ * (with --test-scheduled) answers /cdn-cgi/local/scheduled only after the handler has finished.
  */
 export async function fireCron(port: number, cron = '* * * * *'): Promise<void> {
-  const response = await fetch(`http://127.0.0.1:${port}/__scheduled?cron=${encodeURIComponent(cron)}`)
+  const response = await fetch(`http://127.0.0.1:${port}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(cron)}`)
   await response.body?.cancel()
   if (!response.ok) throw new Error(`the scheduled handler failed (HTTP ${response.status})`)
 }
