@@ -106,6 +106,10 @@ describe('background refresh', () => {
     expect(first.explicitAcks).toHaveLength(0)
     expect((await grantOf(accountId))!.refresh_token).toBe(grant.refresh_token)
     expect(await session.health()).toMatchObject({ pendingWrite: true })
+    // Parked as ciphertexts only: Durable Object storage never holds a plaintext token.
+    const parked = await runInDurableObject(session, (_instance, state) => state.storage.get('pending'))
+    expect(JSON.stringify(parked)).toMatch(/gAAAAA/)
+    expect(JSON.stringify(parked)).not.toMatch(/Atz[ar]\|/)
 
     const redelivered = await deliverClaims([{ grantId: grant.id, leaseOwner }], 2)
     expect(redelivered.explicitAcks).toHaveLength(1)
@@ -193,6 +197,24 @@ describe('refresh error classes', () => {
     expect(await grantOf(accountId)).toMatchObject({ status: 'active', refresh_attempts: 0, last_error_class: null })
     expect(await accountRow(accountId)).toEqual({ status: 'active', last_error: null })
     expect(await eventsOf(accountId)).toEqual(['connected', 'refresh_failed', 'refreshed'])
+  })
+
+  it('a grant no configured Fernet key decrypts fails as key_missing: named, ours, no seller status change', async () => {
+    const { token, accountId, subject, grant } = await seller()
+    const strangerKey = new Fernet(Fernet.generateKey())
+    await updateGrantOf(accountId, {
+      refresh_token: await strangerKey.encrypt('Atzr|unreadable'),
+      access_token: await strangerKey.encrypt('Atza|unreadable'),
+      next_refresh_at: new Date(Date.now() - 1000).toISOString(),
+    })
+    const result = await deliverClaims([{ grantId: grant.id, leaseOwner: await leaseLikeCron(accountId) }])
+    expect(result.explicitAcks).toHaveLength(1)
+    expect(await grantOf(accountId)).toMatchObject({ status: 'active', last_error_class: 'key_missing', lease_owner: null })
+    expect(await accountRow(accountId)).toEqual({ status: 'active', last_error: null })
+    expect(await refreshesOf(subject)).toBe(0)
+    const sync = await SELF.fetch(`http://localhost/api/accounts/${accountId}/sync`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
+    expect(sync.status).toBe(503)
+    expect(await sync.json()).toMatchObject({ error: { code: 'token_key_missing' } })
   })
 
   it('a stale claim (its lease taken over) is acknowledged without calling LWA', async () => {
