@@ -90,26 +90,33 @@ comment on column public.user_accounts.grant_id is
 -- The profiles of one Ads consent were saved with the same ciphertext (one encryption per consent), so
 -- (user, provider, region, refresh-token ciphertext) is the consent. Rows whose refresh token has been
 -- rewritten since become grants of their own: nothing is merged that might not belong together.
+-- A consent's status is its worst account's: one profile that needed reauth means the grant does.
 create temporary table grant_map on commit drop as
   select c.account_id,
-         first_value(c.account_id) over consent as first_account_id
+         first_value(c.account_id) over consent as first_account_id,
+         (array['active', 'error', 'reauth_required'])[
+           max(case a.status when 'reauth_required' then 3 when 'error' then 2 else 1 end) over everyone
+         ] as grant_status
     from public.account_credentials c
     join public.user_accounts a on a.id = c.account_id
-  window consent as (partition by a.user_id, a.provider, a.region, c.refresh_token order by c.updated_at desc, c.account_id);
+  window consent as (partition by a.user_id, a.provider, a.region, c.refresh_token order by c.updated_at desc, c.account_id),
+         everyone as (partition by a.user_id, a.provider, a.region, c.refresh_token);
 
 insert into public.amazon_grants
   (id, user_id, provider, region, refresh_token, access_token, access_token_expires_at, fernet_key_id,
    status, next_refresh_at, refresh_attempts, created_at)
 select c.account_id, a.user_id, a.provider, a.region, c.refresh_token, c.access_token, c.access_token_expires_at,
-       c.fernet_key_id,
-       case when a.status in ('reauth_required', 'error') then a.status else 'active' end,
+       c.fernet_key_id, m.grant_status,
        coalesce(c.access_token_expires_at - interval '5 minutes', now()), c.refresh_attempts, c.created_at
   from public.account_credentials c
   join public.user_accounts a on a.id = c.account_id
- where c.account_id in (select first_account_id from grant_map);
+  join grant_map m on m.account_id = c.account_id
+ where m.account_id = m.first_account_id;
 
 update public.user_accounts a
-   set grant_id = m.first_account_id
+   set grant_id = m.first_account_id,
+       status = case when m.grant_status = 'reauth_required' then 'reauth_required' else a.status end,
+       last_error = case when m.grant_status = 'reauth_required' then 'reauth_required' else a.last_error end
   from grant_map m
  where m.account_id = a.id;
 
@@ -237,9 +244,10 @@ as $$
          lease_expires_at   = now() + make_interval(secs => p_lease_seconds),
          refresh_started_at = now(),
          status             = case when g.status = 'active' then 'refreshing' else g.status end,
-         -- An on-demand attempt counts too; an adopted cron claim was counted when it was claimed.
+         -- An on-demand attempt counts too; a cron claim, adopted or taken over before it started, was
+         -- counted when it was claimed: one attempt per LWA call.
          refresh_attempts   = g.refresh_attempts
-                              + case when p_claimed_owner is not null and g.lease_owner = p_claimed_owner then 0 else 1 end
+                              + case when g.lease_owner is not null and g.refresh_started_at is null then 0 else 1 end
    where g.id = p_grant_id
      and g.status <> 'reauth_required'
      and case when p_claimed_owner is not null then g.lease_owner = p_claimed_owner
@@ -377,15 +385,18 @@ returns boolean
 language sql
 set search_path = ''
 as $$
-  update public.amazon_grants g
-     set lease_owner        = null,
-         lease_expires_at   = null,
-         refresh_started_at = null,
-         status             = case when g.status = 'refreshing' then 'active' else g.status end,
-         refresh_attempts   = greatest(g.refresh_attempts - 1, 0),
-         next_refresh_at    = coalesce(g.access_token_expires_at - interval '5 minutes', now())
-   where g.id = p_grant_id and g.lease_owner = p_owner
-  returning true;
+  with released as (
+    update public.amazon_grants g
+       set lease_owner        = null,
+           lease_expires_at   = null,
+           refresh_started_at = null,
+           status             = case when g.status = 'refreshing' then 'active' else g.status end,
+           refresh_attempts   = greatest(g.refresh_attempts - 1, 0),
+           next_refresh_at    = coalesce(g.access_token_expires_at - interval '5 minutes', now())
+     where g.id = p_grant_id and g.lease_owner = p_owner
+    returning 1
+  )
+  select exists (select 1 from released);
 $$;
 
 comment on function public.release_grant(uuid, uuid) is

@@ -2,7 +2,7 @@
 // supabase-js and real (stand-in) Clerk session tokens: what the Worker and the dashboard will see.
 // dev/test/global-setup.ts starts the stack and applies the schema; the database is shared by every
 // suite of the run, so everything here is created with fresh ids and only ever filtered by them.
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { type SupabaseClient, createClient } from '@supabase/supabase-js'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { type ClerkSession, createClerkSession } from './clerk-session.ts'
@@ -36,25 +36,30 @@ async function syncUser(session: ClerkSession): Promise<void> {
   expect(data).toBe(true)
 }
 
-type Account = { id: string; user_id: string; display_name: string | null; is_default: boolean; status: string }
+type Account = { id: string; user_id: string; display_name: string | null; is_default: boolean; status: string; grant_id: string }
 
-/** The OAuth callback's save, through the rpc. */
+/** The OAuth callback's save, through the rpc: one SP-API seller, one consent, one grant. */
 async function connectAccount(userId: string, displayName: string): Promise<Account> {
-  const { data, error } = await service.rpc('save_connected_account', {
+  const { data, error } = await service.rpc('save_connected_accounts', {
     p_user_id: userId,
     p_provider: 'sp_api',
     p_region: 'na',
-    p_external_id: unique('A1SELLER'),
-    p_marketplaces: ['ATVPDKIKX0DER'],
-    p_display_name: displayName,
+    p_accounts: [{ external_id: unique('A1SELLER'), marketplaces: ['ATVPDKIKX0DER'], display_name: displayName }],
     p_refresh_token: 'gAAAAA-refresh-ciphertext',
     p_access_token: 'gAAAAA-access-ciphertext',
     p_access_token_expires_at: new Date(Date.now() + 3_600_000).toISOString(),
     p_fernet_key_id: 'k1',
   })
   expect(error).toBeNull()
-  return data as Account
+  expect(data).toHaveLength(1)
+  const [account] = data as Account[]
+  expect(account!.grant_id).toEqual(expect.any(String))
+  return account!
 }
+
+/** The columns of amazon_grants users may read: the grant's health, never its tokens or lease. */
+const GRANT_HEALTH_COLUMNS =
+  'id, user_id, provider, region, status, access_token_expires_at, next_refresh_at, refresh_attempts, last_error_class, last_attempt_at, last_refreshed_at, created_at'
 
 async function accountAsService(id: string): Promise<Account | null> {
   const { data, error } = await service.from('user_accounts').select('*').eq('id', id).maybeSingle()
@@ -180,8 +185,41 @@ describe('a user with a Clerk session token', () => {
     expect(event.error?.code).toBe('42501')
   })
 
+  it('reads the health of their own grants, and never the tokens or the lease', async () => {
+    const health = await asAlice.from('amazon_grants').select(GRANT_HEALTH_COLUMNS).order('created_at')
+    expect(health.error).toBeNull()
+    expect(health.data!.map((g) => g.id)).toEqual([alicesMain.grant_id, alicesSecond.grant_id])
+    for (const grant of health.data!) {
+      expect(grant).toMatchObject({ user_id: alice.user.id, provider: 'sp_api', region: 'na', status: 'active', refresh_attempts: 0 })
+    }
+    // The way the API reads it: embedded in the account.
+    const embedded = await asAlice.from('user_accounts').select('id, grant:amazon_grants(status)').eq('id', alicesMain.id).single()
+    expect(embedded).toMatchObject({ error: null, data: { id: alicesMain.id, grant: { status: 'active' } } })
+    // Bob's grant is not there for her.
+    const others = await asAlice.from('amazon_grants').select('id').eq('id', bobsAccount.grant_id)
+    expect(others).toMatchObject({ error: null, data: [] })
+
+    for (const columns of ['refresh_token', 'access_token', 'lease_owner', 'fernet_key_id', '*']) {
+      const refused = await asAlice.from('amazon_grants').select(columns)
+      expect(refused.error?.code, columns).toBe('42501')
+      expect(refused.data).toBeNull()
+    }
+  })
+
+  it('cannot write amazon_grants', async () => {
+    const inserted = await asAlice
+      .from('amazon_grants')
+      .insert({ user_id: alice.user.id, provider: 'ads', region: 'na', refresh_token: 'x', fernet_key_id: 'k1' })
+    expect(inserted.error?.code).toBe('42501')
+    const updated = await asAlice.from('amazon_grants').update({ status: 'active' }).eq('id', alicesMain.grant_id)
+    expect(updated.error?.code).toBe('42501')
+    const deleted = await asAlice.from('amazon_grants').delete().eq('id', alicesMain.grant_id)
+    expect(deleted.error?.code).toBe('42501')
+    const { data } = await service.from('amazon_grants').select('id, refresh_token').eq('id', alicesMain.grant_id).single()
+    expect(data).toEqual({ id: alicesMain.grant_id, refresh_token: 'gAAAAA-refresh-ciphertext' })
+  })
+
   it.each([
-    ['account_credentials', 'created_at'],
     ['oauth_states', 'created_at'],
     ['webhook_events', 'received_at'],
     ['deleted_users', 'deleted_at'],
@@ -209,8 +247,21 @@ describe('a user with a Clerk session token', () => {
     expect(sync.error?.code).toBe('42501')
     const consume = await asAlice.rpc('consume_oauth_state', { p_state_hash: sha256('x'), p_nonce_hash: sha256('y') })
     expect(consume.error?.code).toBe('42501')
-    const claim = await asAlice.rpc('claim_due_refreshes', { p_lease_owner: 'me' })
+    const claim = await asAlice.rpc('claim_due_grants', { p_limit: 10 })
     expect(claim.error?.code).toBe('42501')
+    const start = await asAlice.rpc('start_grant_refresh', { p_grant_id: alicesMain.grant_id, p_owner: randomUUID() })
+    expect(start.error?.code).toBe('42501')
+    const save = await asAlice.rpc('save_connected_accounts', {
+      p_user_id: alice.user.id,
+      p_provider: 'sp_api',
+      p_region: 'na',
+      p_accounts: [{ external_id: unique('A1SELLER') }],
+      p_refresh_token: 'x',
+      p_access_token: 'x',
+      p_access_token_expires_at: new Date().toISOString(),
+      p_fernet_key_id: 'k1',
+    })
+    expect(save.error?.code).toBe('42501')
   })
 
   it('moves their default with set_default_account, keeping one default', async () => {
@@ -233,7 +284,7 @@ describe('a user with a Clerk session token', () => {
 })
 
 describe('anon (no session token)', () => {
-  it.each(['users', 'user_accounts', 'account_events', 'account_credentials', 'oauth_states', 'webhook_events', 'deleted_users'])(
+  it.each(['users', 'user_accounts', 'account_events', 'amazon_grants', 'oauth_states', 'webhook_events', 'deleted_users'])(
     'sees nothing in %s',
     async (table) => {
       const { data, error } = await anon.from(table).select('*')
@@ -267,17 +318,36 @@ describe('the service role', () => {
     expect(data).toEqual({ first_name: 'Robert' })
   })
 
-  it('reads and updates credentials (the refresh job)', async () => {
+  it("refreshes a grant under a lease (the refresh job), and the user sees the new schedule", async () => {
+    const owner = randomUUID()
+    const started = await service.rpc('start_grant_refresh', { p_grant_id: bobsAccount.grant_id, p_owner: owner })
+    expect(started.error).toBeNull()
+    expect(started.data).toMatchObject([{ id: bobsAccount.grant_id, status: 'refreshing', refresh_token: 'gAAAAA-refresh-ciphertext' }])
+
     const expiresAt = new Date(Date.now() + 2 * 3_600_000)
-    const { data, error } = await service
-      .from('account_credentials')
-      .update({ access_token: 'gAAAAA-new-access', access_token_expires_at: expiresAt.toISOString(), lease_owner: null })
-      .eq('account_id', bobsAccount.id)
-      .select('access_token, next_refresh_at, refresh_attempts')
+    const complete = (by: string) =>
+      service.rpc('complete_grant_refresh', {
+        p_grant_id: bobsAccount.grant_id,
+        p_owner: by,
+        p_access_token: 'gAAAAA-new-access',
+        p_access_token_expires_at: expiresAt.toISOString(),
+        p_refresh_token: null,
+        p_fernet_key_id: 'k1',
+      })
+    expect(await complete(randomUUID())).toMatchObject({ error: null, data: false }) // not the lease owner
+    expect(await complete(owner)).toMatchObject({ error: null, data: true })
+
+    const { data } = await service
+      .from('amazon_grants')
+      .select('access_token, refresh_token, next_refresh_at, lease_owner')
+      .eq('id', bobsAccount.grant_id)
       .single()
-    expect(error).toBeNull()
-    expect(data!.access_token).toBe('gAAAAA-new-access')
+    expect(data).toMatchObject({ access_token: 'gAAAAA-new-access', refresh_token: 'gAAAAA-refresh-ciphertext', lease_owner: null })
     expect(new Date(data!.next_refresh_at as string).getTime()).toBe(expiresAt.getTime() - 5 * 60_000)
+    const health = await asBob.from('amazon_grants').select('status, next_refresh_at').single()
+    expect(health.error).toBeNull()
+    expect(health.data!.status).toBe('active')
+    expect(new Date(health.data!.next_refresh_at as string).getTime()).toBe(expiresAt.getTime() - 5 * 60_000)
   })
 
   it('stores a connect attempt and consumes it exactly once', async () => {
@@ -311,17 +381,17 @@ describe('the service role', () => {
     expect(data).toEqual([{ kind: 'refreshed' }])
   })
 
-  it('deleting a user (user.deleted) removes their accounts and credentials', async () => {
+  it('deleting a user (user.deleted) removes their accounts and grants', async () => {
     const carol = await createClerkSession(inject('clerkUrl'), inject('clerkSecretKey'), { firstName: 'Carol' })
     await syncUser(carol)
     const account = await connectAccount(carol.user.id, 'Carol US')
-    const credentials = await service.from('account_credentials').select('account_id').eq('account_id', account.id)
-    expect(credentials.data).toHaveLength(1)
+    const grant = await service.from('amazon_grants').select('id').eq('id', account.grant_id)
+    expect(grant.data).toHaveLength(1)
 
     const deleted = await service.from('users').delete().eq('id', carol.user.id)
     expect(deleted.error).toBeNull()
     expect(await accountAsService(account.id)).toBeNull()
-    const left = await service.from('account_credentials').select('account_id').eq('account_id', account.id)
+    const left = await service.from('amazon_grants').select('id').eq('user_id', carol.user.id)
     expect(left).toMatchObject({ error: null, data: [] })
     // And Carol's token now reaches nothing.
     const { data } = await clientFor(carol).from('user_accounts').select('id')
