@@ -7,6 +7,7 @@ import type { AppEnv, SessionEnv } from './app-env.ts'
 import { DatabaseError } from './db/supabase.ts'
 import { ConfigError } from './env.ts'
 import { errorResponse, validationHook } from './errors.ts'
+import { dashboardCors } from './middleware/cors.ts'
 import { requestLog } from './middleware/request-log.ts'
 import { rateLimit } from './middleware/rate-limit.ts'
 import { requireSession } from './middleware/require-session.ts'
@@ -44,6 +45,16 @@ export function createApp() {
         return errorResponse(c, 503, 'config_invalid', error.message)
       }
       if (error instanceof DatabaseError) {
+        // A refused value or a conflict is the request's doing: retrying it as-is would fail again, so
+        // it must not read as "try again". The SQLSTATE is logged, to find the validation that let it by.
+        if (error.kind === 'invalid') {
+          console.warn(error.message, `id=${c.var.requestId}`)
+          return errorResponse(c, 400, 'invalid_data', 'The database refused a value in this request.')
+        }
+        if (error.kind === 'conflict') {
+          console.warn(error.message, `id=${c.var.requestId}`)
+          return errorResponse(c, 409, 'conflict', 'The change conflicts with the current state; reload and try again.')
+        }
         console.error(error.message, `id=${c.var.requestId}`)
         return errorResponse(c, 503, 'database_unavailable', 'The database did not answer as expected; try again shortly.')
       }
@@ -53,7 +64,11 @@ export function createApp() {
     })
 
   api.use(requestId(), requestLog, secureHeaders())
+  // Before any session check: a preflight carries no Authorization header and must not meet a 401.
+  api.use(dashboardCors)
   api.use('/webhooks/*', rateLimit('webhooks'))
+  // The full health check reads the database on every call; liveness (/health/live) touches nothing.
+  api.use('/health', rateLimit('public'))
   api.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,

@@ -21,7 +21,7 @@ export function errorResponse<Status extends ContentfulStatusCode>(c: Context, s
 }
 
 const ERROR_DESCRIPTIONS = {
-  400: 'The request is malformed; `details.issues` lists each failing field',
+  400: 'The request is malformed; `details.issues` lists each failing field (`invalid_data`: the database refused a value)',
   401: 'Missing, invalid or expired credentials; `details.reason` says which',
   404: 'No such resource for this caller',
   409: 'Conflicts with the current state',

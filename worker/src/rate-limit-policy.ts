@@ -1,8 +1,11 @@
 import { z } from 'zod'
 import { ConfigError } from './env.ts'
 
-/** Route groups, each with its own quota: authenticated API, unauthenticated pages, inbound webhooks. */
-export const RATE_LIMIT_GROUPS = ['api', 'public', 'webhooks'] as const
+/**
+ * Quotas, each counted on its own: authenticated API, unauthenticated routes, inbound webhooks, and
+ * failed authentications (per client address, on every route that needs a session).
+ */
+export const RATE_LIMIT_GROUPS = ['api', 'public', 'webhooks', 'auth_failures'] as const
 export type RateLimitGroup = (typeof RATE_LIMIT_GROUPS)[number]
 
 /** One quota: at most `limit` units per `windowSeconds`, counted under `name`. */
@@ -13,10 +16,14 @@ type Quota = Omit<RateLimitPolicy, 'name'>
 const DEFAULT_QUOTAS: Record<RateLimitGroup, Quota> = {
   // Dashboard and API consumers, per signed-in user.
   api: { limit: 120, windowSeconds: 60 },
-  // The OAuth callback, per client IP: a person connects an account now and then; NAT can share an IP.
+  // The OAuth callback and the full health check, per client IP: a person connects an account now and
+  // then, a monitor polls every few seconds; NAT can share an IP.
   public: { limit: 30, windowSeconds: 60 },
   // Svix delivers from a handful of IPs and retries in bursts, so keep this generous.
   webhooks: { limit: 600, windowSeconds: 60 },
+  // Refused session tokens per client IP. A dashboard fails now and then (an expired token, renewed at
+  // once); a steady stream of failures is probing, or a client stuck in a loop.
+  auth_failures: { limit: 30, windowSeconds: 60 },
 }
 
 // The RateLimit-Policy `w` parameter is whole seconds, never zero; a day bounds how long a window

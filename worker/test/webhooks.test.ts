@@ -1,6 +1,6 @@
 import { SELF } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { signIn, signedWebhook, type ClerkUser } from './support/clerk.ts'
 import { serviceClient } from './support/db.ts'
 
@@ -150,13 +150,25 @@ describe('POST /api/webhooks/clerk', () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_json')
   })
 
-  it('rejects a known event missing the fields we need, writes nothing, and accepts the fixed redelivery', async () => {
+  it('acknowledges a known event missing the fields we need (Svix would retry a 4xx for days), writes nothing, and accepts the fixed redelivery', async () => {
     const user = clerkUser()
     const { updated_at: _dropped, ...incomplete } = user
     const broken = signedWebhook(secret, { type: 'user.created', data: incomplete })
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const response = await deliver(broken)
-    expect(response.status).toBe(400)
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({
+      received: true,
+      outcome: 'invalid',
+      issues: [{ path: 'data.updated_at', message: expect.any(String) }],
+    })
     expect(await storedUser(user.id)).toBeNull()
+    // The reason is logged by field, never with the profile's values.
+    const logged = JSON.stringify(warn.mock.calls)
+    expect(logged).toContain('user.created not applied')
+    expect(logged).toContain('data.updated_at')
+    for (const value of [user.id, 'grace@example.com', 'Grace', 'Hopper']) expect(logged).not.toContain(value)
+    warn.mockRestore()
     // The failed id was not recorded, so a corrected delivery under the same id is processed.
     expect(await outcome(await deliver(signedWebhook(secret, { type: 'user.created', data: user }, { id: broken.id })))).toBe('applied')
   })

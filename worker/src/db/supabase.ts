@@ -36,15 +36,33 @@ export function serviceDb(config: Config): Db {
   return client
 }
 
+/**
+ * What a failed call says about the request: `invalid` when Postgres refused a value (SQLSTATE class 22,
+ * data exception, or 23, integrity constraint violation: the same input fails again), `conflict` when it
+ * collided with existing rows (unique, exclusion or foreign-key violation: it may pass once they change),
+ * `unavailable` for everything else: no answer, a 5xx, PostgREST's own PGRST codes (connection pool,
+ * schema cache), serialization failures and deadlocks, which are worth retrying.
+ */
+export type DatabaseErrorKind = 'invalid' | 'conflict' | 'unavailable'
+
+const CONFLICT_CODES = new Set(['23505', '23P01', '23503'])
+
+function kindOf(pgCode: string | undefined): DatabaseErrorKind {
+  if (!pgCode || !/^2[23][0-9A-Z]{3}$/.test(pgCode)) return 'unavailable'
+  return CONFLICT_CODES.has(pgCode) ? 'conflict' : 'invalid'
+}
+
 /** A database call failed (PostgREST unreachable or an error answer); carries no query data. */
 export class DatabaseError extends Error {
   override readonly name = 'DatabaseError'
   readonly operation: string
   readonly pgCode: string | undefined
+  readonly kind: DatabaseErrorKind
   constructor(operation: string, pgCode?: string) {
     super(`database call failed: ${operation}${pgCode ? ` (${pgCode})` : ''}`)
     this.operation = operation
     this.pgCode = pgCode
+    this.kind = kindOf(pgCode)
   }
 }
 

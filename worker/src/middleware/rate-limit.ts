@@ -32,44 +32,55 @@ function rateLimitHeaders(policy: RateLimitPolicy, decision: RateLimitDecision):
   }
 }
 
+/** The outcome of charging one request: refused (the 429 to answer), admitted (headers to add), or unknown. */
+export type Charge = { refused: Response } | { refused: null; headers: Record<string, string> } | null
+
 /**
- * Limits requests per caller under the group's policy (RATE_LIMITS var merged over the defaults).
- * Admitted responses carry `RateLimit` and `RateLimit-Policy`; refused ones are a 429 in the app's
- * error shape with `Retry-After` as well.
+ * Charges one request to the caller under the group's policy (RATE_LIMITS var merged over the
+ * defaults). Refused is a 429 in the app's error shape with `Retry-After` and the RateLimit headers;
+ * null when the limiter could not be asked (fail open).
+ */
+export async function charge(c: Context<AppEnv>, group: RateLimitGroup): Promise<Charge> {
+  // Outside the fail-open below: a bad RATE_LIMITS or a missing binding is a deployment mistake that
+  // should surface (503 config_invalid via the app's onError), not quietly disable limiting.
+  const policy = rateLimitPolicies(c.env.RATE_LIMITS)[group]
+  const limiters = c.env.USER_RATE_LIMITER
+  if (!limiters) throw new ConfigError(['USER_RATE_LIMITER is missing (Durable Object binding)'])
+
+  let decision: RateLimitDecision
+  try {
+    decision = await limiters.getByName(callerKey(c)).consume(policy)
+  } catch (error) {
+    // Fail open: limiting protects capacity, it is not access control (sessions and RLS still guard
+    // every byte), so an unreachable or overloaded limiter should not take the whole API down.
+    // Log no caller key: user ids and IP addresses are personal data.
+    console.warn(`rate limiter unavailable for group ${group}; admitting the request:`, (error as Error)?.message)
+    return null
+  }
+
+  const headers = rateLimitHeaders(policy, decision)
+  if (decision.allowed) return { refused: null, headers }
+  const seconds = decision.retryAfterSeconds ?? decision.resetSeconds
+  const response = errorResponse(c, 429, 'rate_limited', `Too many requests; retry in ${seconds} s.`, {
+    retryAfterSeconds: seconds,
+  })
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value)
+  response.headers.set('Retry-After', String(seconds))
+  return { refused: response }
+}
+
+/**
+ * Limits requests per caller under the group's policy. Admitted responses carry `RateLimit` and
+ * `RateLimit-Policy`; refused ones are a 429 with `Retry-After` as well.
  */
 export function rateLimit(group: RateLimitGroup): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    // Outside the fail-open below: a bad RATE_LIMITS or a missing binding is a deployment mistake that
-    // should surface (503 config_invalid via the app's onError), not quietly disable limiting.
-    const policy = rateLimitPolicies(c.env.RATE_LIMITS)[group]
-    const limiters = c.env.USER_RATE_LIMITER
-    if (!limiters) throw new ConfigError(['USER_RATE_LIMITER is missing (Durable Object binding)'])
-
-    let decision: RateLimitDecision
-    try {
-      decision = await limiters.getByName(callerKey(c)).consume(policy)
-    } catch (error) {
-      // Fail open: limiting protects capacity, it is not access control (sessions and RLS still guard
-      // every byte), so an unreachable or overloaded limiter should not take the whole API down.
-      // Log no caller key: user ids and IP addresses are personal data.
-      console.warn(`rate limiter unavailable for group ${group}; admitting the request:`, (error as Error)?.message)
-      await next()
-      return
-    }
-
-    const headers = rateLimitHeaders(policy, decision)
-    if (!decision.allowed) {
-      const seconds = decision.retryAfterSeconds ?? decision.resetSeconds
-      const response = errorResponse(c, 429, 'rate_limited', `Too many requests; retry in ${seconds} s.`, {
-        retryAfterSeconds: seconds,
-      })
-      for (const [name, value] of Object.entries(headers)) response.headers.set(name, value)
-      response.headers.set('Retry-After', String(seconds))
-      return response
-    }
+    const charged = await charge(c, group)
+    if (charged?.refused) return charged.refused
     await next()
+    if (!charged) return
     // After the handler, on whatever response it produced: c.header() copies a Response returned
     // as-is (e.g. a proxied fetch, whose headers are immutable) before changing it.
-    for (const [name, value] of Object.entries(headers)) c.header(name, value)
+    for (const [name, value] of Object.entries(charged.headers)) c.header(name, value)
   }
 }

@@ -5,20 +5,30 @@ import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../app-env.ts'
 import { parseConfig } from '../env.ts'
 import { errorResponse } from '../errors.ts'
+import { charge } from './rate-limit.ts'
 
 /** Clerk's default leeway for exp/nbf/iat, so a client clock a few seconds off still works. */
 const CLOCK_SKEW_MS = 5_000
 
-function unauthorized(c: Context<AppEnv>, reason: string, message: string) {
+/**
+ * A 401, counted against the client address's `auth_failures` quota: past it the answer is a 429, so a
+ * client cycling through tokens is slowed down. Only failures count, so a valid token is never refused
+ * because others behind the same address (NAT) keep failing.
+ */
+async function unauthorized(c: Context<AppEnv>, reason: string, message: string) {
+  const charged = await charge(c, 'auth_failures')
+  if (charged?.refused) return charged.refused
   // RFC 6750: tell the client which scheme to use and that the token was the problem.
   c.header('WWW-Authenticate', `Bearer error="invalid_token", error_description="${reason}"`)
+  for (const [name, value] of Object.entries(charged?.headers ?? {})) c.header(name, value)
   return errorResponse(c, 401, 'unauthorized', message, { reason })
 }
 
 /**
  * Requires `Authorization: Bearer <Clerk session token>`, verified without a network call against
  * the PEM public key, with `azp` checked against the configured origins. A failure is a 401 with a
- * reason code, never a redirect. On success the user id, session id and token are on the context.
+ * reason code (a 429 once the client address has failed too often), never a redirect. On success the
+ * user id, session id and token are on the context.
  */
 export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
   const config = parseConfig(c.env)

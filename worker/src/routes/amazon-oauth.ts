@@ -13,6 +13,7 @@ import { DatabaseError, serviceDb } from '../db/supabase.ts'
 import { type AmazonConfig, parseAmazonConfig, parseConfig } from '../env.ts'
 import { errorResponse, errorResponses } from '../errors.ts'
 import { rateLimit } from '../middleware/rate-limit.ts'
+import { safeText } from '../validation/safe-text.ts'
 
 /** The browser half of a connect attempt: only the browser that started it can finish it. */
 const NONCE_COOKIE = 'sellersync_oauth_nonce'
@@ -97,6 +98,21 @@ export const amazonConnectRoutes = new OpenAPIHono<SessionEnv>().openapi(connect
 
 // ── GET /api/auth/amazon/callback ─────────────────────────────────────────────────────────────────
 
+/**
+ * What Amazon sends back. The values it uses are short ASCII tokens, so one that fails safeText did not
+ * come from Amazon; scope and error_description are never read.
+ */
+const callbackParameter = safeText({ max: 2048 }).optional()
+const CallbackQuerySchema = z.object({
+  state: callbackParameter,
+  spapi_oauth_code: callbackParameter.openapi({ description: 'SP-API' }),
+  selling_partner_id: callbackParameter.openapi({ description: 'SP-API' }),
+  code: callbackParameter.openapi({ description: 'Amazon Ads (Login with Amazon)' }),
+  scope: z.string().optional(),
+  error: callbackParameter,
+  error_description: z.string().optional(),
+})
+
 const callbackRoute = createRoute({
   method: 'get',
   path: '/',
@@ -107,18 +123,9 @@ const callbackRoute = createRoute({
     'identifies the account and saves it with its encrypted tokens. Always redirects to the dashboard: ' +
     '`/accounts?connected=<account id>`, or `/accounts?connect_error=<code>` with one of access_denied, ' +
     'authorization_failed, missing_parameters, state_invalid, grant_invalid, amazon_rejected, amazon_unavailable, ' +
-    'no_profiles, database_unavailable. Amazon Ads connects one account per advertising profile.',
-  request: {
-    query: z.object({
-      state: z.string().optional(),
-      spapi_oauth_code: z.string().optional().openapi({ description: 'SP-API' }),
-      selling_partner_id: z.string().optional().openapi({ description: 'SP-API' }),
-      code: z.string().optional().openapi({ description: 'Amazon Ads (Login with Amazon)' }),
-      scope: z.string().optional(),
-      error: z.string().optional(),
-      error_description: z.string().optional(),
-    }),
-  },
+    'no_profiles, database_unavailable. Amazon Ads connects one account per advertising profile. A parameter with ' +
+    'control characters, unpaired surrogates, bidi overrides or over 2048 characters is `missing_parameters`.',
+  request: { query: CallbackQuerySchema },
   responses: {
     302: { description: 'To the dashboard, with `connected` or `connect_error`' },
     ...errorResponses(429, 503),
@@ -156,6 +163,14 @@ amazonCallbackRoutes.get('/', async (c) => {
   const nonce = getCookie(c, NONCE_COOKIE)
   // Whatever happens next, this attempt is over for the browser.
   deleteCookie(c, NONCE_COOKIE, cookieOptions)
+
+  // Still a redirect, not a 400: a browser is on this request, and the dashboard explains the code.
+  // The log names the parameter, never its value.
+  const query = CallbackQuerySchema.safeParse(c.req.query())
+  if (!query.success) {
+    const issue = query.error.issues[0]!
+    return failed(c, config, 'missing_parameters', `query.${issue.path.join('.')}: ${issue.message}`)
+  }
 
   const state = single(c, 'state')
   const amazonError = single(c, 'error')
