@@ -2,9 +2,13 @@ import { z } from 'zod'
 import { marketplaceById, marketplaceIdSchema, type Region } from '../../worker/src/amazon/regions.ts'
 import { adsProfileId, amazonAccountId } from './amazon-ids.ts'
 
-/** A profile as `GET /v2/profiles` returns it. */
+/**
+ * A profile as `GET /v2/profiles` returns it. Amazon's profile ids are 64-bit integers, sent as JSON
+ * numbers; past 2^53 a JavaScript number cannot hold them, so such an id is kept here as its decimal digits
+ * (a string) and still written as a JSON number on the wire (ads-api.ts).
+ */
 export type AdsProfile = {
-  profileId: number
+  profileId: number | string
   countryCode: string
   currencyCode: string
   dailyBudget?: number
@@ -22,7 +26,17 @@ export type AdsProfile = {
 export type AdsAccount = { accountId: string; region: Region; name: string; profiles: AdsProfile[] }
 
 const adsProfileSeedSchema = z.object({
-  profileId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  profileId: z
+    .union([
+      z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+      // Beyond 2^53, as decimal digits (a JSON number that large would be rounded before it got here): up to
+      // the largest 64-bit integer, as Amazon's ids are.
+      z
+        .string()
+        .regex(/^[1-9]\d{0,18}$/)
+        .refine((digits) => BigInt(digits) <= 2n ** 63n - 1n, 'a profile id is a 64-bit integer'),
+    ])
+    .optional(),
   marketplaceId: marketplaceIdSchema,
   type: z.enum(['seller', 'vendor']).default('seller'),
   /** `accountInfo.id`: the seller's merchant id, or a vendor entity id. */

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Region } from '../../worker/src/amazon/regions.ts'
+import type { AdsProfile } from './ads-accounts.ts'
 import type { AmazonInstance } from './amazon-instance.ts'
 import { adsError } from './ads-errors.ts'
 import { requestId } from './amazon-ids.ts'
@@ -37,5 +38,16 @@ export function handleAds(instance: AmazonInstance, request: AdsRequest): Reply 
   const types = request.query.get('profileTypeFilter')?.split(',').filter(Boolean)
   const profiles = account.region === request.region ? account.profiles : []
   const listed = types ? profiles.filter((profile) => types.includes(profile.accountInfo.type)) : profiles
-  return json(200, listed, { 'x-amzn-RequestId': requestId() })
+  return profilesReply(listed)
+}
+
+/**
+ * The profiles as Amazon writes them: every profileId a JSON number, including those past 2^53 that the
+ * stand-in holds as digits (JSON.stringify would quote them), so clients must parse them without rounding.
+ */
+function profilesReply(profiles: AdsProfile[]): Reply {
+  const reply = json(200, profiles, { 'x-amzn-RequestId': requestId() })
+  // JSON.stringify writes the key as `"profileId":"digits"`; a quote inside any string value is escaped
+  // (`\"`), so this matches only the field itself.
+  return { ...reply, body: reply.body.replace(/"profileId":"(\d+)"/g, '"profileId":$1') }
 }

@@ -112,19 +112,29 @@ describe('a user with a Clerk session token', () => {
     for (const event of data!) expect(event).toMatchObject({ user_id: alice.user.id, kind: 'connected' })
   })
 
-  it('can rename their own account and their own name', async () => {
-    const renamed = await asAlice
-      .from('user_accounts')
-      .update({ display_name: 'Alice US (main)' })
-      .eq('id', alicesMain.id)
-      .select('display_name')
-      .single()
+  it('renames their own account through rename_account, which records the event with the change', async () => {
+    const renamed = await asAlice.rpc('rename_account', { p_account_id: alicesMain.id, p_display_name: 'Alice US (main)' })
     expect(renamed.error).toBeNull()
-    expect(renamed.data).toEqual({ display_name: 'Alice US (main)' })
+    expect(renamed.data).toMatchObject({ id: alicesMain.id, display_name: 'Alice US (main)' })
+    const events = await asAlice.from('account_events').select('kind').eq('account_id', alicesMain.id).order('id')
+    expect(events).toMatchObject({ error: null, data: [{ kind: 'connected' }, { kind: 'renamed' }] })
 
+    // The same name again changes nothing and records nothing.
+    const same = await asAlice.rpc('rename_account', { p_account_id: alicesMain.id, p_display_name: 'Alice US (main)' })
+    expect(same).toMatchObject({ error: null, data: { display_name: 'Alice US (main)' } })
+    const after = await asAlice.from('account_events').select('kind').eq('account_id', alicesMain.id)
+    expect(after.data).toHaveLength(2)
+  })
+
+  it('cannot write accounts or their user row directly: no change without its event, no edit of the Clerk mirror', async () => {
+    const renamed = await asAlice.from('user_accounts').update({ display_name: 'no event' }).eq('id', alicesMain.id).select('id')
+    expect(renamed.error?.code).toBe('42501')
+    const deleted = await asAlice.from('user_accounts').delete().eq('id', alicesSecond.id).select('id')
+    expect(deleted.error?.code).toBe('42501')
     const named = await asAlice.from('users').update({ last_name: 'Anders' }).eq('id', alice.user.id).select('last_name')
-    expect(named.error).toBeNull()
-    expect(named.data).toEqual([{ last_name: 'Anders' }])
+    expect(named.error?.code).toBe('42501')
+    expect(await accountAsService(alicesMain.id)).toMatchObject({ display_name: 'Alice US (main)' })
+    expect(await accountAsService(alicesSecond.id)).not.toBeNull()
   })
 
   it("cannot read, update or delete another user's account", async () => {
@@ -132,10 +142,17 @@ describe('a user with a Clerk session token', () => {
     expect(read).toMatchObject({ error: null, data: [] })
 
     const updated = await asBob.from('user_accounts').update({ display_name: 'mine now' }).eq('id', alicesSecond.id).select('id')
-    expect(updated).toMatchObject({ error: null, data: [] })
-
+    expect(updated.error?.code).toBe('42501')
     const deleted = await asBob.from('user_accounts').delete().eq('id', alicesSecond.id).select('id')
-    expect(deleted).toMatchObject({ error: null, data: [] })
+    expect(deleted.error?.code).toBe('42501')
+
+    // Through the functions, her account is simply not there for him.
+    const rename = await asBob.rpc('rename_account', { p_account_id: alicesSecond.id, p_display_name: 'mine now' })
+    expect(rename.error?.code).toBe('PT404')
+    const disconnect = await asBob.rpc('disconnect_account', { p_account_id: alicesSecond.id })
+    expect(disconnect.error?.code).toBe('PT404')
+    const bobsEvents = await asBob.from('account_events').select('kind').in('kind', ['renamed', 'disconnected'])
+    expect(bobsEvents).toMatchObject({ error: null, data: [] })
 
     expect(await accountAsService(alicesSecond.id)).toMatchObject({ user_id: alice.user.id, display_name: 'Alice EU' })
   })
@@ -147,19 +164,16 @@ describe('a user with a Clerk session token', () => {
     expect(events).toMatchObject({ error: null, data: [] })
   })
 
-  it('inserts accounts for themselves only (user_id defaults to the token subject)', async () => {
-    const own = await asBob
-      .from('user_accounts')
-      .insert({ provider: 'ads', region: 'eu', external_id: unique('PROFILE') })
-      .select('user_id, status')
-      .single()
-    expect(own.error).toBeNull()
-    expect(own.data).toEqual({ user_id: bob.user.id, status: 'active' })
-
+  it('cannot create accounts, not even for themselves: accounts come only from a connect', async () => {
+    const externalId = unique('PROFILE')
+    const own = await asBob.from('user_accounts').insert({ provider: 'ads', region: 'eu', external_id: externalId }).select('user_id, status')
+    expect(own.error?.code).toBe('42501')
     const forAlice = await asBob
       .from('user_accounts')
       .insert({ user_id: alice.user.id, provider: 'ads', region: 'eu', external_id: unique('PROFILE') })
-    expect(forAlice.error?.code).toBe('42501') // new row violates row-level security policy
+    expect(forAlice.error?.code).toBe('42501')
+    const { data } = await service.from('user_accounts').select('id').eq('external_id', externalId)
+    expect(data).toEqual([])
   })
 
   it('cannot write the columns the service owns', async () => {
@@ -251,6 +265,8 @@ describe('a user with a Clerk session token', () => {
     expect(claim.error?.code).toBe('42501')
     const start = await asAlice.rpc('start_grant_refresh', { p_grant_id: alicesMain.grant_id, p_owner: randomUUID() })
     expect(start.error?.code).toBe('42501')
+    const prune = await asAlice.rpc('prune_expired', { p_limit: 10 })
+    expect(prune.error?.code).toBe('42501')
     const save = await asAlice.rpc('save_connected_accounts', {
       p_user_id: alice.user.id,
       p_provider: 'sp_api',
@@ -264,22 +280,39 @@ describe('a user with a Clerk session token', () => {
     expect(save.error?.code).toBe('42501')
   })
 
-  it('moves their default with set_default_account, keeping one default', async () => {
+  it('moves their default with set_default_account, keeping one default, with its event', async () => {
     const { data, error } = await asAlice.rpc('set_default_account', { p_account_id: alicesSecond.id })
     expect(error).toBeNull()
     expect(data).toMatchObject({ id: alicesSecond.id, is_default: true })
     const defaults = await service.from('user_accounts').select('id').eq('user_id', alice.user.id).eq('is_default', true)
     expect(defaults.data).toEqual([{ id: alicesSecond.id }])
+    const events = await asAlice.from('account_events').select('kind').eq('account_id', alicesSecond.id).eq('kind', 'default_changed')
+    expect(events).toMatchObject({ error: null, data: [{ kind: 'default_changed' }] })
 
-    // A second default by a direct update is refused by the database itself.
-    const second = await asAlice.from('user_accounts').update({ is_default: true }).eq('id', alicesMain.id)
-    expect(second.error?.code).toBe('23505')
+    // Defaults move only through the function: a direct update is not allowed at all.
+    const direct = await asAlice.from('user_accounts').update({ is_default: true }).eq('id', alicesMain.id)
+    expect(direct.error?.code).toBe('42501')
   })
 
   it("cannot make another user's account their default", async () => {
     const { error } = await asBob.rpc('set_default_account', { p_account_id: alicesMain.id })
     expect(error?.code).toBe('PT404')
     expect(await accountAsService(alicesMain.id)).toMatchObject({ user_id: alice.user.id })
+  })
+
+  it('disconnects an account with disconnect_account: the account, its grant and a disconnected event in one call', async () => {
+    const extra = await connectAccount(alice.user.id, 'Alice JP')
+    const { data, error } = await asAlice.rpc('disconnect_account', { p_account_id: extra.id })
+    expect(error).toBeNull()
+    expect(data).toMatchObject({ id: extra.id, grant_id: extra.grant_id })
+    expect(await accountAsService(extra.id)).toBeNull()
+    const grant = await service.from('amazon_grants').select('id').eq('id', extra.grant_id)
+    expect(grant).toMatchObject({ error: null, data: [] })
+    const events = await asAlice.from('account_events').select('account_id, detail').eq('kind', 'disconnected')
+    expect(events.error).toBeNull()
+    expect(events.data).toEqual([{ account_id: null, detail: expect.objectContaining({ account_id: extra.id, provider: 'sp_api', region: 'na' }) }])
+    // Once gone, not found.
+    expect((await asAlice.rpc('disconnect_account', { p_account_id: extra.id })).error?.code).toBe('PT404')
   })
 })
 
@@ -295,8 +328,16 @@ describe('anon (no session token)', () => {
   )
 
   it('cannot call any function', async () => {
-    const { error } = await anon.rpc('set_default_account', { p_account_id: alicesMain.id })
-    expect(error?.code).toBe('42501')
+    for (const [name, args] of [
+      ['set_default_account', { p_account_id: alicesMain.id }],
+      ['rename_account', { p_account_id: alicesMain.id, p_display_name: 'anon' }],
+      ['disconnect_account', { p_account_id: alicesMain.id }],
+      ['prune_expired', { p_limit: 10 }],
+    ] as const) {
+      const { error } = await anon.rpc(name, args)
+      expect(error?.code, name).toBe('42501')
+    }
+    expect(await accountAsService(alicesMain.id)).not.toBeNull()
   })
 })
 
@@ -379,6 +420,33 @@ describe('the service role', () => {
     expect(event.error).toBeNull()
     const { data } = await asBob.from('account_events').select('kind').eq('kind', 'refreshed')
     expect(data).toEqual([{ kind: 'refreshed' }])
+  })
+
+  it('prunes a webhook id past Svix\'s retry window with prune_expired, and keeps a recent one', async () => {
+    const [old, recent] = [unique('msg'), unique('msg')]
+    const inserted = await service.from('webhook_events').insert([
+      { svix_id: old, type: 'user.updated', received_at: new Date(Date.now() - 8 * 86_400_000).toISOString() },
+      { svix_id: recent, type: 'user.updated', received_at: new Date(Date.now() - 6 * 86_400_000).toISOString() },
+    ])
+    expect(inserted.error).toBeNull()
+    const { data, error } = await service.rpc('prune_expired', { p_limit: 1000 })
+    expect(error).toBeNull()
+    expect(data).toEqual([{ oauth_states: expect.any(Number), webhook_events: expect.any(Number), account_events: expect.any(Number) }])
+    expect((data as Array<{ webhook_events: number }>)[0]!.webhook_events).toBeGreaterThanOrEqual(1)
+    const left = await service.from('webhook_events').select('svix_id').in('svix_id', [old, recent])
+    expect(left).toMatchObject({ error: null, data: [{ svix_id: recent }] })
+  })
+
+  it('cannot act for a user: the user functions are theirs alone', async () => {
+    for (const [name, args] of [
+      ['set_default_account', { p_account_id: bobsAccount.id }],
+      ['rename_account', { p_account_id: bobsAccount.id, p_display_name: 'service' }],
+      ['disconnect_account', { p_account_id: bobsAccount.id }],
+    ] as const) {
+      const { error } = await service.rpc(name, args)
+      expect(error?.code, name).toBe('42501')
+    }
+    expect(await accountAsService(bobsAccount.id)).toMatchObject({ display_name: 'Bob US' })
   })
 
   it('deleting a user (user.deleted) removes their accounts and grants', async () => {

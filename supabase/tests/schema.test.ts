@@ -433,13 +433,44 @@ describe('consume_oauth_state', () => {
   })
 })
 
+// ── user-initiated changes: one function each, the audit event in the same transaction ─────────────
+/** Events the user has, oldest first (account_id is null once the account is gone). */
+const userEvents = (userId: string) =>
+  db.query<{ account_id: string | null; kind: string; detail: Record<string, unknown> }>(
+    `select account_id, kind, detail from public.account_events where user_id = $1 order by id`,
+    [userId],
+  )
+const accountRow = (id: string) =>
+  db.query<{ row: Record<string, unknown> }>(`select to_jsonb(a) as row from public.user_accounts a where id = $1`, [id]).then((rows) => rows[0]?.row ?? null)
+
+/**
+ * Calls fn as the user with account_events refusing every insert (a constraint added in a transaction that
+ * is rolled back afterwards): shows that the change cannot outlive a failed event write.
+ */
+async function withEventsFailing(userId: string, fn: (tx: Queryable) => Promise<unknown>): Promise<{ code?: string }> {
+  return rolledBack(async (tx) => {
+    await tx.exec(`alter table public.account_events add constraint test_no_events check (false) not valid`)
+    await tx.exec(`savepoint as_user`)
+    await tx.exec(`set local role authenticated`)
+    await tx.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub: userId, role: 'authenticated' })])
+    let failure: { code?: string } = {}
+    try {
+      await fn(tx)
+    } catch (error) {
+      failure = error as { code?: string }
+    }
+    await tx.exec(`rollback to savepoint as_user`)
+    return failure
+  })
+}
+
 describe('set_default_account', () => {
   const defaults = (userId: string) =>
     db
       .query<{ id: string }>(`select id from public.user_accounts where user_id = $1 and is_default`, [userId])
       .then((rows) => rows.map((r) => r.id))
 
-  it("moves the caller's default in one call", async () => {
+  it("moves the caller's default in one call, with a default_changed event", async () => {
     const userId = await makeUser()
     const first = await makeAccount(userId, { isDefault: true })
     const second = await makeAccount(userId)
@@ -448,13 +479,21 @@ describe('set_default_account', () => {
     )
     expect(row).toEqual({ id: second, is_default: true })
     expect(await defaults(userId)).toEqual([second])
-    // And back; also fine when the account already is the default.
+    expect(await userEvents(userId)).toEqual([{ account_id: second, kind: 'default_changed', detail: {} }])
+    // And back; also fine when the account already is the default, which changes nothing and records nothing.
     await asUser(db, userId, (tx) => tx.query(`select public.set_default_account($1)`, [first]))
-    await asUser(db, userId, (tx) => tx.query(`select public.set_default_account($1)`, [first]))
+    const settled = await accountRow(first)
+    const again = await asUser(db, userId, (tx) => one<{ id: string; is_default: boolean }>(tx, `select id, is_default from public.set_default_account($1)`, [first]))
+    expect(again).toEqual({ id: first, is_default: true })
+    expect(await accountRow(first)).toEqual(settled)
     expect(await defaults(userId)).toEqual([first])
+    expect((await userEvents(userId)).map((e) => [e.account_id, e.kind])).toEqual([
+      [second, 'default_changed'],
+      [first, 'default_changed'],
+    ])
   })
 
-  it("cannot touch another user's account (not found, nothing changed)", async () => {
+  it("cannot touch another user's account (not found, nothing changed, no event)", async () => {
     const owner = await makeUser()
     const intruder = await makeUser()
     const ownersDefault = await makeAccount(owner, { isDefault: true })
@@ -463,14 +502,147 @@ describe('set_default_account', () => {
     await expect(
       asUser(db, intruder, (tx) => tx.query(`select public.set_default_account($1)`, [ownersOther])),
     ).rejects.toMatchObject({ code: 'PT404' })
+    await expect(asUser(db, owner, (tx) => tx.query(`select public.set_default_account($1)`, [randomUUID()]))).rejects.toMatchObject({
+      code: 'PT404',
+    })
     expect(await defaults(owner)).toEqual([ownersDefault])
+    expect(await userEvents(owner)).toEqual([])
+    expect(await userEvents(intruder)).toEqual([])
   })
 
-  it('is not callable by anon', async () => {
+  it('moves nothing when the event cannot be written', async () => {
+    const userId = await makeUser()
+    const first = await makeAccount(userId, { isDefault: true })
+    const second = await makeAccount(userId)
+    const failure = await withEventsFailing(userId, (tx) => tx.query(`select public.set_default_account($1)`, [second]))
+    expect(failure.code).toBe('23514')
+    expect(await defaults(userId)).toEqual([first])
+  })
+
+  it('is not callable by anon or the service role (which has no user to act for)', async () => {
     const accountId = await makeAccount(await makeUser())
-    await expect(asAnon(db, (tx) => tx.query(`select public.set_default_account($1)`, [accountId]))).rejects.toMatchObject({
-      code: '42501',
-    })
+    for (const asRole of [asAnon, asService]) {
+      await expect(asRole(db, (tx) => tx.query(`select public.set_default_account($1)`, [accountId]))).rejects.toMatchObject({ code: '42501' })
+    }
+  })
+})
+
+describe('rename_account', () => {
+  const rename = (userId: string, accountId: string, name: string | null) =>
+    asUser(db, userId, (tx) => one<{ id: string; display_name: string | null }>(tx, `select id, display_name from public.rename_account($1, $2)`, [accountId, name]))
+
+  it('renames and records a renamed event in the same transaction; clearing the name is a rename too', async () => {
+    const userId = await makeUser()
+    const accountId = await makeAccount(userId)
+    expect(await rename(userId, accountId, 'EU shop')).toEqual({ id: accountId, display_name: 'EU shop' })
+    expect(await rename(userId, accountId, null)).toEqual({ id: accountId, display_name: null })
+    expect(await userEvents(userId)).toEqual([
+      { account_id: accountId, kind: 'renamed', detail: {} },
+      { account_id: accountId, kind: 'renamed', detail: {} },
+    ])
+  })
+
+  it('a rename that changes nothing writes nothing: no update, no event', async () => {
+    const userId = await makeUser()
+    const accountId = await makeAccount(userId)
+    await rename(userId, accountId, 'US store')
+    const before = await accountRow(accountId)
+    expect(await rename(userId, accountId, 'US store')).toEqual({ id: accountId, display_name: 'US store' })
+    expect(await accountRow(accountId)).toEqual(before) // not even updated_at
+    expect((await userEvents(userId)).map((e) => e.kind)).toEqual(['renamed'])
+    // Unnamed stays unnamed without an event either.
+    const unnamed = await makeAccount(userId)
+    await rename(userId, unnamed, null)
+    expect((await userEvents(userId)).map((e) => e.kind)).toEqual(['renamed'])
+  })
+
+  it("cannot rename another user's account (not found, nothing changed, no event)", async () => {
+    const owner = await makeUser()
+    const intruder = await makeUser()
+    const accountId = await makeAccount(owner)
+    const before = await accountRow(accountId)
+    await expect(rename(intruder, accountId, 'mine now')).rejects.toMatchObject({ code: 'PT404' })
+    await expect(rename(owner, randomUUID(), 'nothing')).rejects.toMatchObject({ code: 'PT404' })
+    expect(await accountRow(accountId)).toEqual(before)
+    expect(await userEvents(owner)).toEqual([])
+    expect(await userEvents(intruder)).toEqual([])
+  })
+
+  it("keeps display_name's rules, and renames nothing when the event cannot be written", async () => {
+    const userId = await makeUser()
+    const accountId = await makeAccount(userId)
+    await expect(rename(userId, accountId, '   ')).rejects.toMatchObject({ code: '23514' })
+    await expect(rename(userId, accountId, 'x'.repeat(101))).rejects.toMatchObject({ code: '23514' })
+    const failure = await withEventsFailing(userId, (tx) => tx.query(`select public.rename_account($1, 'Lost')`, [accountId]))
+    expect(failure.code).toBe('23514')
+    expect(await accountRow(accountId)).toMatchObject({ display_name: null })
+    expect(await userEvents(userId)).toEqual([])
+  })
+
+  it('is not callable by anon or the service role', async () => {
+    const accountId = await makeAccount(await makeUser())
+    for (const asRole of [asAnon, asService]) {
+      await expect(asRole(db, (tx) => tx.query(`select public.rename_account($1, 'x')`, [accountId]))).rejects.toMatchObject({ code: '42501' })
+    }
+  })
+})
+
+describe('disconnect_account', () => {
+  const disconnect = (userId: string, accountId: string) =>
+    asUser(db, userId, (tx) => one<{ id: string; grant_id: string | null }>(tx, `select id, grant_id from public.disconnect_account($1)`, [accountId]))
+
+  it('deletes the account and records a disconnected event naming it, in one transaction', async () => {
+    const userId = await makeUser()
+    const { grantId, accountIds } = await makeConsent(userId)
+    const external = (await one<{ external_id: string }>(db, `select external_id from public.user_accounts where id = $1`, [accountIds[0]])).external_id
+    expect(await disconnect(userId, accountIds[0]!)).toEqual({ id: accountIds[0], grant_id: grantId })
+    expect(await accountRow(accountIds[0]!)).toBeNull()
+    expect(await grantExists(grantId)).toBe(false)
+    expect(await userEvents(userId)).toEqual([
+      { account_id: null, kind: 'disconnected', detail: { account_id: accountIds[0], provider: 'ads', region: 'na', external_id: external } },
+    ])
+    // Gone means gone: a second disconnect finds nothing and records nothing.
+    await expect(disconnect(userId, accountIds[0]!)).rejects.toMatchObject({ code: 'PT404' })
+    expect(await userEvents(userId)).toHaveLength(1)
+  })
+
+  it("cannot disconnect another user's account (not found, nothing deleted, no event)", async () => {
+    const owner = await makeUser()
+    const intruder = await makeUser()
+    const { grantId, accountIds } = await makeConsent(owner)
+    await expect(disconnect(intruder, accountIds[0]!)).rejects.toMatchObject({ code: 'PT404' })
+    expect(await accountRow(accountIds[0]!)).not.toBeNull()
+    expect(await grantExists(grantId)).toBe(true)
+    expect(await userEvents(owner)).toEqual([])
+    expect(await userEvents(intruder)).toEqual([])
+  })
+
+  it('deletes nothing when the event cannot be written: never an account gone without a trace', async () => {
+    const userId = await makeUser()
+    const { grantId, accountIds } = await makeConsent(userId)
+    const failure = await withEventsFailing(userId, (tx) => tx.query(`select public.disconnect_account($1)`, [accountIds[0]]))
+    expect(failure.code).toBe('23514')
+    expect(await accountRow(accountIds[0]!)).not.toBeNull()
+    expect(await grantExists(grantId)).toBe(true)
+  })
+
+  it('is not callable by anon or the service role', async () => {
+    const accountId = await makeAccount(await makeUser())
+    for (const asRole of [asAnon, asService]) {
+      await expect(asRole(db, (tx) => tx.query(`select public.disconnect_account($1)`, [accountId]))).rejects.toMatchObject({ code: '42501' })
+    }
+    expect(await accountRow(accountId)).not.toBeNull()
+  })
+})
+
+describe('the user functions run as their owner: pinned search_path', () => {
+  it('every SECURITY DEFINER function in public sets an empty search_path', async () => {
+    const rows = await db.query<{ name: string; config: string[] | null }>(
+      `select proname as name, proconfig as config from pg_proc
+        where pronamespace = 'public'::regnamespace and prosecdef order by 1`,
+    )
+    expect(rows.map((r) => r.name)).toEqual(['delete_orphaned_grant', 'disconnect_account', 'rename_account', 'set_default_account'])
+    for (const row of rows) expect(row.config, row.name).toContain('search_path=""')
   })
 })
 
@@ -1140,6 +1312,116 @@ describe('token_engine_health', () => {
   })
 })
 
+describe('prune_expired', () => {
+  type Pruned = { oauth_states: number; webhook_events: number; account_events: number }
+  const prune = (q: Queryable, limit: number | null) => one<Pruned>(q, `select * from public.prune_expired($1)`, [limit])
+  /** Prunes until nothing is left past its age, so the counts below are this test's own rows. */
+  const drain = async (q: Queryable) => {
+    for (;;) {
+      const pruned = await prune(q, 10_000)
+      if (pruned.oauth_states + pruned.webhook_events + pruned.account_events === 0) return
+    }
+  }
+
+  /** One row per table at each age (ago, as an interval): past the retention, or just inside it. */
+  async function seed(q: Queryable, userId: string, ages: { states: string[]; webhooks: string[]; events: string[] }) {
+    const ids = { states: [] as string[], webhooks: [] as string[], events: [] as number[] }
+    for (const ago of ages.states) {
+      const hash = sha256(unique('state'))
+      await q.query(
+        `insert into public.oauth_states (state_hash, user_id, provider, region, nonce_hash, created_at, expires_at)
+         values ($1, $2, 'ads', 'na', $3, now() - $4::interval - interval '10 minutes', now() - $4::interval)`,
+        [hash, userId, sha256(unique('nonce')), ago],
+      )
+      ids.states.push(hash)
+    }
+    for (const ago of ages.webhooks) {
+      const svixId = unique('msg')
+      await q.query(`insert into public.webhook_events (svix_id, type, received_at) values ($1, 'user.updated', now() - $2::interval)`, [svixId, ago])
+      ids.webhooks.push(svixId)
+    }
+    for (const ago of ages.events) {
+      const [row] = await q.query<{ id: number }>(
+        `insert into public.account_events (user_id, kind, created_at) values ($1, 'synced', now() - $2::interval) returning id`,
+        [userId, ago],
+      )
+      ids.events.push(Number(row!.id))
+    }
+    return ids
+  }
+  const left = async (q: Queryable, ids: { states: string[]; webhooks: string[]; events: number[] }) => ({
+    states: (await q.query<{ k: string }>(`select state_hash as k from public.oauth_states where state_hash = any($1::text[])`, [ids.states])).map((r) => r.k).sort(),
+    webhooks: (await q.query<{ k: string }>(`select svix_id as k from public.webhook_events where svix_id = any($1::text[])`, [ids.webhooks])).map((r) => r.k).sort(),
+    events: (await q.query<{ k: string }>(`select id::text as k from public.account_events where id = any($1::bigint[])`, [ids.events])).map((r) => Number(r.k)).sort((a, b) => a - b),
+  })
+
+  it('deletes states a day past expiry, webhook ids after 7 days and events after 400 days, and nothing younger', async () => {
+    const userId = await makeUser()
+    const { seen, ids } = await rolledBack(async (tx) => {
+      await tx.exec(`set local role service_role`)
+      await drain(tx)
+      const ids = await seed(tx, userId, {
+        // expired 1 day + 1 minute ago | 23 hours ago | not yet expired (10 minutes to go)
+        states: ['1 day 1 minute', '23 hours', '-10 minutes'],
+        webhooks: ['7 days 1 minute', '6 days 23 hours', '1 minute'],
+        events: ['400 days 1 minute', '399 days', '1 minute'],
+      })
+      const pruned = await prune(tx, 1000)
+      return { seen: { pruned, left: await left(tx, ids), again: await prune(tx, 1000) }, ids }
+    })
+    expect(seen.pruned).toEqual({ oauth_states: 1, webhook_events: 1, account_events: 1 })
+    expect(seen.left).toEqual({
+      states: ids.states.slice(1).sort(),
+      webhooks: ids.webhooks.slice(1).sort(),
+      events: ids.events.slice(1),
+    })
+    expect(seen.again).toEqual({ oauth_states: 0, webhook_events: 0, account_events: 0 })
+  })
+
+  it('deletes at most p_limit rows per table per call, oldest first; 0, negative or null delete nothing', async () => {
+    const userId = await makeUser()
+    const seen = await rolledBack(async (tx) => {
+      await tx.exec(`set local role service_role`)
+      await drain(tx)
+      const old = ['403 days', '402 days', '401 days']
+      const ids = await seed(tx, userId, { states: old, webhooks: old, events: old })
+      const nothing = [await prune(tx, 0), await prune(tx, -5), await prune(tx, null)]
+      const first = await prune(tx, 2)
+      const afterFirst = await left(tx, ids)
+      const second = await prune(tx, 2)
+      return { ids, nothing, first, afterFirst, second, afterSecond: await left(tx, ids) }
+    })
+    for (const pruned of seen.nothing) expect(pruned).toEqual({ oauth_states: 0, webhook_events: 0, account_events: 0 })
+    expect(seen.first).toEqual({ oauth_states: 2, webhook_events: 2, account_events: 2 })
+    // The two oldest went first: the youngest of the three is left.
+    expect(seen.afterFirst).toEqual({ states: [seen.ids.states[2]], webhooks: [seen.ids.webhooks[2]], events: [seen.ids.events[2]] })
+    expect(seen.second).toEqual({ oauth_states: 1, webhook_events: 1, account_events: 1 })
+    expect(seen.afterSecond).toEqual({ states: [], webhooks: [], events: [] })
+  })
+
+  it('caps a batch at 10,000 rows per table, however large p_limit is', async () => {
+    const seen = await rolledBack(async (tx) => {
+      await tx.exec(`set local role service_role`)
+      await drain(tx)
+      await tx.query(
+        `insert into public.webhook_events (svix_id, type, received_at)
+         select 'msg_cap_' || i, 'user.updated', now() - interval '30 days' from generate_series(1, 10005) i`,
+      )
+      return [await prune(tx, 2_000_000_000), await prune(tx, 2_000_000_000)]
+    })
+    expect(seen).toEqual([
+      { oauth_states: 0, webhook_events: 10_000, account_events: 0 },
+      { oauth_states: 0, webhook_events: 5, account_events: 0 },
+    ])
+  })
+
+  it('is not callable by users or anon', async () => {
+    const call = (tx: Queryable) => tx.query(`select * from public.prune_expired(10)`)
+    await expect(asUser(db, unique('user'), call)).rejects.toMatchObject({ code: '42501' })
+    await expect(asAnon(db, call)).rejects.toMatchObject({ code: '42501' })
+  })
+})
+
 // ── the migration to grants, on data the released schema holds ──────────────────────────────────
 const GRANTS_MIGRATION = '20261201000000_amazon_grants.sql'
 
@@ -1472,6 +1754,72 @@ describe.runIf(Boolean(process.env.SCHEMA_TEST_DATABASE_URL || inject('databaseS
     expect(defaults.map((r) => r.id)).toEqual([third])
   })
 
+  it('two first connects at once for a user with no default both succeed, and leave exactly one default', async () => {
+    const userId = await makeUser()
+    const connect = (tx: Queryable, externalId: string) =>
+      tx.query<{ id: string; is_default: boolean }>(
+        `select id, is_default from public.save_connected_accounts($1, 'sp_api', 'na', $2::text::jsonb, 'gAAAA-refresh', 'gAAAA-access',
+           now() + interval '1 hour', 'k1')`,
+        [userId, JSON.stringify([{ external_id: externalId }])],
+      )
+    const firstSaved = deferred()
+    const release = deferred()
+    // The first connect has saved its account as the default and not yet committed when the second one runs.
+    const first = asService(db, async (tx) => {
+      const rows = await connect(tx, unique('A1FIRST'))
+      firstSaved.resolve()
+      await release.promise
+      return rows
+    })
+    await firstSaved.promise
+    const second = asService(db, (tx) => connect(tx, unique('A1SECOND')))
+    await pause() // let the second connect start and wait for the first
+    release.resolve()
+    const results = await Promise.allSettled([first, second])
+    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as { code?: string }).code : 'ok'))).toEqual(['ok', 'ok'])
+    const [firstRows, secondRows] = results.map((r) => (r as PromiseFulfilledResult<Array<{ id: string; is_default: boolean }>>).value)
+    expect(firstRows).toMatchObject([{ is_default: true }])
+    expect(secondRows).toMatchObject([{ is_default: false }])
+    const defaults = await db.query<{ id: string }>(`select id from public.user_accounts where user_id = $1 and is_default`, [userId])
+    expect(defaults.map((r) => r.id)).toEqual([firstRows![0]!.id])
+    // Both connects kept their audit trail.
+    expect((await eventsOf(secondRows![0]!.id)).map((e) => e.kind)).toEqual(['connected'])
+  })
+
+  it('set_default_account waits for a connect in progress, and the connect does not take the default it moved', async () => {
+    const userId = await makeUser()
+    const existing = await makeAccount(userId) // no default yet (an old account whose default was disconnected)
+    const connecting = deferred()
+    const release = deferred()
+    const connect = asService(db, async (tx) => {
+      const rows = await tx.query<{ id: string; is_default: boolean }>(
+        `select id, is_default from public.save_connected_accounts($1, 'sp_api', 'na', $2::text::jsonb, 'gAAAA-refresh', 'gAAAA-access',
+           now() + interval '1 hour', 'k1')`,
+        [userId, JSON.stringify([{ external_id: unique('A1NEW') }])],
+      )
+      connecting.resolve()
+      await release.promise
+      return rows
+    })
+    await connecting.promise
+    const makeDefault = asUser(db, userId, (tx) => tx.query(`select id from public.set_default_account($1)`, [existing]))
+    await pause()
+    release.resolve()
+    const [connected] = await connect
+    expect(await makeDefault).toEqual([{ id: existing }])
+    expect(connected!.is_default).toBe(true)
+    const defaults = await db.query<{ id: string }>(`select id from public.user_accounts where user_id = $1 and is_default`, [userId])
+    expect(defaults.map((r) => r.id)).toEqual([existing])
+  })
+
+  it('concurrent identical renames of one account: one change, one event', async () => {
+    const userId = await makeUser()
+    const accountId = await makeAccount(userId)
+    const rename = () => asUser(db, userId, (tx) => tx.query(`select public.rename_account($1, 'Same name')`, [accountId]))
+    await Promise.all([rename(), rename(), rename(), rename()])
+    expect((await eventsOf(accountId)).map((e) => e.kind)).toEqual(['renamed'])
+  })
+
   it('an update racing a delete of the same user waits for it, and does not bring the user back', async () => {
     const userId = await makeUser()
     const deleting = deferred()
@@ -1494,7 +1842,7 @@ describe.runIf(Boolean(process.env.SCHEMA_TEST_DATABASE_URL || inject('databaseS
 })
 // ── privileges and RLS, at the SQL level ─────────────────────────────────────────────────────────
 describe('privileges', () => {
-  it('anon can execute no function in public, authenticated only set_default_account', async () => {
+  it('anon can execute no function in public, authenticated only the three that change an account with its event', async () => {
     const rows = await db.query<{ name: string; anon: boolean; authenticated: boolean; service: boolean }>(
       `select p.proname as name,
               has_function_privilege('anon', p.oid, 'execute') as anon,
@@ -1503,9 +1851,11 @@ describe('privileges', () => {
          from pg_proc p where p.pronamespace = 'public'::regnamespace order by 1`,
     )
     expect(rows.filter((r) => r.anon)).toEqual([])
-    expect(rows.filter((r) => r.authenticated).map((r) => r.name)).toEqual(['set_default_account'])
-    // Trigger functions are no API, not even the service role's.
-    expect(rows.filter((r) => !r.service).map((r) => r.name).sort()).toEqual(['delete_orphaned_grant', 'set_updated_at'])
+    const userFunctions = ['disconnect_account', 'rename_account', 'set_default_account']
+    expect(rows.filter((r) => r.authenticated).map((r) => r.name)).toEqual(userFunctions)
+    // Trigger functions are no API, not even the service role's; the user functions find nothing without a
+    // user's token, so the service role may not call them either.
+    expect(rows.filter((r) => !r.service).map((r) => r.name).sort()).toEqual(['delete_orphaned_grant', ...userFunctions, 'set_updated_at'].sort())
     // And every grant function is there for the Worker.
     const service = rows.filter((r) => r.service).map((r) => r.name)
     for (const name of [
@@ -1518,6 +1868,7 @@ describe('privileges', () => {
       'save_reencrypted_grants',
       'token_engine_health',
       'save_connected_accounts',
+      'prune_expired',
     ]) {
       expect(service).toContain(name)
     }
@@ -1608,41 +1959,41 @@ describe('row-level security', () => {
     expect(seen).toEqual({ users: [alice], accounts: [alice], events: [alice] })
   })
 
-  it("a user's update or delete of another user's account affects no row", async () => {
+  it('a user can write no account directly, not even their own: every change goes through a function', async () => {
     const alice = await makeUser()
     const bob = await makeUser()
     const alicesAccount = await makeAccount(alice)
-    const affected = await asUser(db, bob, async (tx) => [
-      ...(await tx.query(`update public.user_accounts set display_name = 'pwned' where id = $1 returning id`, [alicesAccount])),
-      ...(await tx.query(`delete from public.user_accounts where id = $1 returning id`, [alicesAccount])),
-    ])
-    expect(affected).toEqual([])
-    const row = await one<{ display_name: string | null }>(db, `select display_name from public.user_accounts where id = $1`, [alicesAccount])
-    expect(row.display_name).toBeNull()
+    const before = await one<{ row: unknown }>(db, `select to_jsonb(a) as row from public.user_accounts a where id = $1`, [alicesAccount])
+    for (const user of [alice, bob]) {
+      for (const statement of [
+        // A rename or a default without its event, or a disconnect that leaves no trace.
+        `update public.user_accounts set display_name = 'pwned' where id = $1`,
+        `update public.user_accounts set is_default = true where id = $1`,
+        `delete from public.user_accounts where id = $1`,
+      ]) {
+        await expect(asUser(db, user, (tx) => tx.query(statement, [alicesAccount])), statement).rejects.toMatchObject({ code: '42501' })
+      }
+    }
+    expect(await one(db, `select to_jsonb(a) as row from public.user_accounts a where id = $1`, [alicesAccount])).toEqual(before)
   })
 
-  it('inserts default user_id to the caller and refuse rows for someone else', async () => {
+  it('a user cannot create accounts: no credential-less "active" account with an external id of their choosing', async () => {
     const alice = await makeUser()
     const bob = await makeUser()
-    const row = await asUser(db, alice, (tx) =>
-      one<{ user_id: string }>(
-        tx,
-        `insert into public.user_accounts (provider, region, external_id) values ('ads', 'na', 'P1') returning user_id`,
-      ),
-    )
-    expect(row.user_id).toBe(alice)
-    await expect(
-      asUser(db, alice, (tx) =>
-        tx.query(`insert into public.user_accounts (user_id, provider, region, external_id) values ($1, 'ads', 'na', 'P2')`, [bob]),
-      ),
-    ).rejects.toMatchObject({ code: '42501' })
+    for (const [statement, params] of [
+      [`insert into public.user_accounts (provider, region, external_id) values ('ads', 'na', 'P1')`, []],
+      [`insert into public.user_accounts (user_id, provider, region, external_id) values ($1, 'ads', 'na', 'P2')`, [alice]],
+      [`insert into public.user_accounts (user_id, provider, region, external_id) values ($1, 'ads', 'na', 'P3')`, [bob]],
+    ] as const) {
+      await expect(asUser(db, alice, (tx) => tx.query(statement, [...params])), statement).rejects.toMatchObject({ code: '42501' })
+    }
+    expect(await db.query(`select 1 from public.user_accounts where user_id = any($1::text[])`, [[alice, bob]])).toEqual([])
   })
 
   it('a user cannot move their account to someone else', async () => {
     const alice = await makeUser()
     const bob = await makeUser()
     const accountId = await makeAccount(alice)
-    // user_id is not among the updatable columns; the WITH CHECK would refuse it too.
     await expect(
       asUser(db, alice, (tx) => tx.query(`update public.user_accounts set user_id = $1 where id = $2`, [bob, accountId])),
     ).rejects.toMatchObject({ code: '42501' })
@@ -1660,22 +2011,36 @@ describe('row-level security', () => {
     await expect(asUser(db, alice, (tx) => tx.query(statement, [accountId]))).rejects.toMatchObject({ code: '42501' })
   })
 
-  it('a user may rename their account and their own name, not their email', async () => {
+  it('a user may not write their users row (the Clerk mirror): not their name, not their email', async () => {
     const alice = await makeUser()
-    const accountId = await makeAccount(alice)
-    await asUser(db, alice, async (tx) => {
-      await tx.query(`update public.user_accounts set display_name = 'EU shop' where id = $1`, [accountId])
-      await tx.query(`update public.users set first_name = 'Alice' where id = $1`, [alice])
-    })
-    const row = await one<{ display_name: string; first_name: string }>(
-      db,
-      `select a.display_name, u.first_name from public.user_accounts a join public.users u on u.id = a.user_id where a.id = $1`,
-      [accountId],
+    for (const statement of [
+      `update public.users set first_name = 'Alice' where id = $1`,
+      `update public.users set last_name = 'Anders' where id = $1`,
+      `update public.users set email = 'x@evil.test' where id = $1`,
+      `delete from public.users where id = $1`,
+    ]) {
+      await expect(asUser(db, alice, (tx) => tx.query(statement, [alice])), statement).rejects.toMatchObject({ code: '42501' })
+    }
+    expect(await one(db, `select first_name, email from public.users where id = $1`, [alice])).toEqual({ first_name: null, email: `${alice}@example.com` })
+  })
+
+  it('authenticated holds exactly SELECT on users, user_accounts and account_events, and no write privilege on any table', async () => {
+    const rows = await db.query<{ name: string; select: boolean; write: boolean; column_write: boolean }>(
+      `select c.relname as name,
+              has_table_privilege('authenticated', c.oid, 'select') as select,
+              has_table_privilege('authenticated', c.oid, 'insert,update,delete,truncate,references,trigger') as write,
+              has_any_column_privilege('authenticated', c.oid, 'insert,update,references') as column_write
+         from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind = 'r' order by 1`,
     )
-    expect(row).toEqual({ display_name: 'EU shop', first_name: 'Alice' })
-    await expect(
-      asUser(db, alice, (tx) => tx.query(`update public.users set email = 'x@evil.test' where id = $1`, [alice])),
-    ).rejects.toMatchObject({ code: '42501' })
+    expect(rows.filter((r) => r.select).map((r) => r.name)).toEqual(['account_events', 'user_accounts', 'users'])
+    expect(rows.filter((r) => r.write || r.column_write)).toEqual([])
+    // Policies only for what is granted: reading one's own rows.
+    const policies = await db.query<{ name: string; command: string }>(
+      `select polname as name, polcmd::text as command from pg_policy
+        where polrelid = any(array['public.users', 'public.user_accounts', 'public.account_events', 'public.amazon_grants']::regclass[])
+        order by 1`,
+    )
+    expect(policies.filter((p) => p.command !== 'r')).toEqual([])
   })
 
   it("a user reads the health of their own grants only, never the tokens or the lease", async () => {
@@ -1785,27 +2150,30 @@ describe('deletes', () => {
 
   // DELETE /api/accounts/:id runs with the user's token, and users may not touch amazon_grants: the
   // trigger must still be able to drop the orphaned grant (it runs as the table owner).
-  it('a user deleting their last account of a consent deletes it and its grant', async () => {
+  it('a user disconnecting their last account of a consent deletes it and its grant', async () => {
     const userId = await makeUser()
     const { grantId, accountIds } = await makeConsent(userId, { accounts: 2 })
     // The first of two works (the grant is still used, the trigger deletes nothing).
-    await asUser(db, userId, (tx) => tx.query(`delete from public.user_accounts where id = $1`, [accountIds[0]]))
+    await asUser(db, userId, (tx) => tx.query(`select public.disconnect_account($1)`, [accountIds[0]]))
     expect(await grantExists(grantId)).toBe(true)
-    const deleted = await asUser(db, userId, (tx) => tx.query(`delete from public.user_accounts where id = $1 returning id`, [accountIds[1]]))
-    expect(deleted).toEqual([{ id: accountIds[1] }])
+    const deleted = await asUser(db, userId, (tx) => tx.query(`select id, grant_id from public.disconnect_account($1)`, [accountIds[1]]))
+    expect(deleted).toEqual([{ id: accountIds[1], grant_id: grantId }])
     expect(await grantExists(grantId)).toBe(false)
   })
 
-  it("deleting an account keeps its history, detached", async () => {
+  it("disconnecting an account keeps its history, detached", async () => {
     const userId = await makeUser()
     const accountId = await makeAccount(userId)
     await db.query(`insert into public.account_events (account_id, user_id, kind) values ($1, $2, 'connected')`, [accountId, userId])
-    await asUser(db, userId, (tx) => tx.query(`delete from public.user_accounts where id = $1`, [accountId]))
+    await asUser(db, userId, (tx) => tx.query(`select public.disconnect_account($1)`, [accountId]))
     const events = await db.query<{ account_id: string | null; kind: string }>(
-      `select account_id, kind from public.account_events where user_id = $1`,
+      `select account_id, kind from public.account_events where user_id = $1 order by id`,
       [userId],
     )
-    expect(events).toEqual([{ account_id: null, kind: 'connected' }])
+    expect(events).toEqual([
+      { account_id: null, kind: 'connected' },
+      { account_id: null, kind: 'disconnected' },
+    ])
   })
 })
 

@@ -6,7 +6,8 @@ import { adsHosts, type Region } from './regions.ts'
 
 const profilesSchema = z.array(
   z.object({
-    profileId: z.number().int(),
+    // A string of digits once quoteProfileIds has run (or if Amazon ever sends it as a string).
+    profileId: z.string().regex(/^\d{1,20}$/),
     countryCode: z.string(),
     accountInfo: z.object({ marketplaceStringId: z.string().min(1), id: z.string(), type: z.string(), name: z.string().optional() }),
   }),
@@ -32,12 +33,72 @@ export async function listAdsProfiles(
     throw error
   }
   if (!response.ok) throw new AmazonApiError('Ads API', apiErrorKind(response.status), response.status)
-  // Profile ids exceed 2^53 in principle; Amazon's are below it today, and JSON.parse is what we have.
-  const parsed = profilesSchema.safeParse(await response.json().catch(() => undefined))
+  const parsed = profilesSchema.safeParse(parseProfiles(await response.text().catch(() => '')))
   if (!parsed.success) throw new AmazonApiError('Ads API', 'unexpected', response.status)
   return parsed.data.map((profile) => ({
-    profileId: String(profile.profileId),
+    profileId: profile.profileId,
     marketplaceId: profile.accountInfo.marketplaceStringId,
     name: `${profile.accountInfo.name ?? 'Amazon Ads'} (${profile.countryCode})`,
   }))
+}
+
+/** The `/v2/profiles` JSON with every profileId kept exactly (see quoteProfileIds); undefined when it is not JSON. */
+function parseProfiles(text: string): unknown {
+  try {
+    return JSON.parse(quoteProfileIds(text))
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Rewrites every `"profileId": <integer>` in a JSON text as `"profileId": "<integer>"`.
+ *
+ * Amazon Ads profile ids are 64-bit integers sent as JSON numbers, and they exceed 2^53: JSON.parse would
+ * turn 3999999999999999999 into 4000000000000000000, a different profile (and a different account
+ * external_id). Quoting the digits first keeps them exact, as a string, end to end. A scanner rather than a
+ * regular expression: it knows where strings begin and end, so text inside a string value (a profile name
+ * that happens to read `"profileId": 1`) is never touched; anything that is not valid JSON is left for
+ * JSON.parse to reject.
+ */
+export function quoteProfileIds(text: string): string {
+  let out = ''
+  let copiedUpTo = 0
+  /** The raw text of the last string token, while it may still be a key (nothing but `:` after it). */
+  let lastString: string | null = null
+  /** The key whose value comes next (set by a `:`). */
+  let key: string | null = null
+  let i = 0
+  while (i < text.length) {
+    const ch = text[i]!
+    if (ch === '"') {
+      const start = i++
+      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1
+      i++
+      lastString = text.slice(start, i)
+      key = null
+    } else if (ch === ':') {
+      key = lastString
+      lastString = null
+      i++
+    } else if (ch === '-' || (ch >= '0' && ch <= '9')) {
+      const start = i
+      while (i < text.length && /[-+.eE0-9]/.test(text[i]!)) i++
+      const number = text.slice(start, i)
+      if (key === '"profileId"' && /^(0|[1-9]\d*)$/.test(number)) {
+        out += `${text.slice(copiedUpTo, start)}"${number}"`
+        copiedUpTo = i
+      }
+      key = null
+      lastString = null
+    } else {
+      // Whitespace keeps what came before; anything else (`{ } [ ] ,`, literals) ends it.
+      if (ch !== ' ' && ch !== '\t' && ch !== '\n' && ch !== '\r') {
+        key = null
+        lastString = null
+      }
+      i++
+    }
+  }
+  return out + text.slice(copiedUpTo)
 }

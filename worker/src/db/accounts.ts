@@ -30,7 +30,10 @@ export type Account = Pick<
   | 'grant_id'
 > & { grant: GrantHealth | null }
 
-/** PostgREST's answer when set_default_account raises PT404 (RLS hid the account, or it does not exist). */
+/**
+ * PostgREST's answer when rename_account, set_default_account or disconnect_account raise PT404: no such
+ * account, or not the caller's (the functions check the owner against the token's `sub`).
+ */
 const NOT_FOUND_CODES = new Set(['PT404', 'P0002'])
 
 /** The caller's accounts, default first then oldest first. User client: RLS shows only their rows. */
@@ -47,26 +50,39 @@ export async function getAccount(db: Db, id: string): Promise<Account | null> {
   return check('read account', await db.from('user_accounts').select(ACCOUNT_COLUMNS).eq('id', id).maybeSingle())
 }
 
-/** Renames the account (null clears the name); null when not the caller's. User client. */
-export async function renameAccount(db: Db, id: string, displayName: string | null): Promise<Account | null> {
-  return check(
-    'rename account',
-    await db.from('user_accounts').update({ display_name: displayName }).eq('id', id).select(ACCOUNT_COLUMNS).maybeSingle(),
-  )
+/**
+ * The answer of one of the user's account functions, each a change and its audit event in one
+ * transaction: the account row, or null when it is not the caller's (PT404).
+ */
+function changed(operation: string, result: { data: UserAccountRow | null; error: { code: string } | null }): UserAccountRow | null {
+  if (result.error && NOT_FOUND_CODES.has(result.error.code)) return null
+  if (result.error) throw new DatabaseError(operation, result.error.code)
+  return result.data
 }
 
-/** Makes the account the caller's one default (set_default_account, one transaction); false when not theirs. */
-export async function setDefaultAccount(db: Db, id: string): Promise<boolean> {
-  const { error } = await db.rpc('set_default_account', { p_account_id: id })
-  if (error && NOT_FOUND_CODES.has(error.code)) return false
-  if (error) throw new DatabaseError('set default account', error.code)
-  return true
+/**
+ * Renames the caller's account (null clears the name) and records a `renamed` event, in one transaction
+ * (rename_account); an unchanged name writes nothing. Null when not theirs. User client.
+ */
+export async function renameAccount(db: Db, id: string, displayName: string | null): Promise<UserAccountRow | null> {
+  return changed('rename account', await db.rpc('rename_account', { p_account_id: id, p_display_name: displayName }))
 }
 
-/** Deletes the caller's account row (credentials cascade); false when not theirs. User client. */
-export async function deleteAccount(db: Db, id: string): Promise<boolean> {
-  const deleted = check('delete account', await db.from('user_accounts').delete().eq('id', id).select('id'))
-  return (deleted ?? []).length > 0
+/**
+ * Makes the account the caller's one default with a `default_changed` event, in one transaction
+ * (set_default_account); nothing when it already is. Null when not theirs. User client.
+ */
+export async function setDefaultAccount(db: Db, id: string): Promise<UserAccountRow | null> {
+  return changed('set default account', await db.rpc('set_default_account', { p_account_id: id }))
+}
+
+/**
+ * Deletes the caller's account (its grant too, when no other account uses it) and records a
+ * `disconnected` event, in one transaction (disconnect_account). Returns the deleted row, null when not
+ * theirs. User client.
+ */
+export async function disconnectAccount(db: Db, id: string): Promise<UserAccountRow | null> {
+  return changed('disconnect account', await db.rpc('disconnect_account', { p_account_id: id }))
 }
 
 /**
@@ -123,7 +139,10 @@ export async function listAccountEvents(db: Db, accountId: string, limit: number
   return rows ?? []
 }
 
-/** Appends to the audit trail. `detail` holds codes and names, never tokens. Service role. */
+/**
+ * Appends to the audit trail, for what the service itself does (syncs). `detail` holds codes and names,
+ * never tokens. Service role. A user's own changes record their events in the same transaction instead.
+ */
 export async function recordAccountEvent(
   db: Db,
   event: { accountId: string | null; userId: string; kind: AccountEventKind; detail?: Record<string, unknown> },

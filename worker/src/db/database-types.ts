@@ -210,6 +210,18 @@ export type Database = {
         Args: { p_account_id: string }
         Returns: UserAccountRow
       }
+      rename_account: {
+        Args: { p_account_id: string; p_display_name: string | null }
+        Returns: UserAccountRow
+      }
+      disconnect_account: {
+        Args: { p_account_id: string }
+        Returns: UserAccountRow
+      }
+      prune_expired: {
+        Args: { p_limit: number }
+        Returns: Array<{ oauth_states: number; webhook_events: number; account_events: number }>
+      }
     }
     Enums: Record<never, never>
     CompositeTypes: Record<never, never>

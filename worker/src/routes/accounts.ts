@@ -3,21 +3,13 @@ import type { Context } from 'hono'
 import type { SessionEnv } from '../app-env.ts'
 import { SyncError, syncAccount } from '../amazon/sync-account.ts'
 import { providerSchema, regionSchema } from '../amazon/regions.ts'
-import {
-  type Account,
-  deleteAccount,
-  getAccount,
-  listAccountEvents,
-  listAccounts,
-  recordAccountEvent,
-  renameAccount,
-  setDefaultAccount,
-} from '../db/accounts.ts'
+import { type Account, disconnectAccount, getAccount, listAccountEvents, listAccounts, renameAccount, setDefaultAccount } from '../db/accounts.ts'
 import { serviceDb, userDb } from '../db/supabase.ts'
 import { parseAmazonConfig, parseConfig } from '../env.ts'
 import { errorResponse, errorResponses } from '../errors.ts'
 import { refreshFailureResponses } from '../tokens/refresh-errors.ts'
 import { accountSession } from '../tokens/session-stub.ts'
+import { safeText } from '../validation/safe-text.ts'
 
 /** Amazon asks sellers to re-authorize a public SP-API app every 365 days (Ads grants have no such term). */
 const REAUTHORIZE_AFTER_MS = 365 * 24 * 60 * 60 * 1000
@@ -82,11 +74,7 @@ const AccountListSchema = z.object({ accounts: z.array(AccountSchema) }).openapi
 
 const AccountPatchSchema = z
   .strictObject({
-    display_name: z
-      .string()
-      .trim()
-      .min(1, 'must not be blank')
-      .max(100)
+    display_name: safeText({ max: 100, trim: true })
       .nullable()
       .optional()
       .openapi({ description: 'null clears the name' }),
@@ -206,40 +194,24 @@ export const accountRoutes = new OpenAPIHono<SessionEnv>()
     const { id } = c.req.valid('param')
     if (!UUID.test(id)) return notFound(c)
     const patch = c.req.valid('json')
-    const config = parseConfig(c.env)
-    const db = userDb(config, c.var.sessionToken)
-    const before = await getAccount(db, id)
-    if (!before) return notFound(c)
+    const db = userDb(parseConfig(c.env), c.var.sessionToken)
+    // Each change is one database function that writes its audit event in the same transaction (and none
+    // when nothing changed); another user's account is not found by them.
     if (patch.display_name !== undefined && !(await renameAccount(db, id, patch.display_name))) return notFound(c)
     if (patch.is_default && !(await setDefaultAccount(db, id))) return notFound(c)
     const after = await getAccount(db, id)
     if (!after) return notFound(c)
-    const events = serviceDb(config)
-    if (patch.display_name !== undefined && before.display_name !== after.display_name) {
-      await recordAccountEvent(events, { accountId: id, userId: c.var.userId, kind: 'renamed', detail: {} })
-    }
-    if (patch.is_default && !before.is_default) {
-      await recordAccountEvent(events, { accountId: id, userId: c.var.userId, kind: 'default_changed', detail: {} })
-    }
     return c.json(present(after), 200)
   })
   .openapi(deleteRoute, async (c) => {
     const { id } = c.req.valid('param')
     if (!UUID.test(id)) return notFound(c)
-    const config = parseConfig(c.env)
-    const db = userDb(config, c.var.sessionToken)
-    // Ownership through RLS first: the service role below would touch anyone's credentials.
-    const account = await getAccount(db, id)
+    // One call as the caller: the account, its grant when it was the grant's last account (a trigger) and
+    // the `disconnected` event go together, or not at all; not theirs is not found.
+    const account = await disconnectAccount(userDb(parseConfig(c.env), c.var.sessionToken), id)
     if (!account) return notFound(c)
-    // The grant goes with its last account (a trigger); its session forgets the cached token either way.
-    if (!(await deleteAccount(db, id))) return notFound(c)
+    // The grant's session forgets the cached access token either way.
     if (account.grant_id) await accountSession(c.env, account.grant_id).invalidate()
-    await recordAccountEvent(serviceDb(config), {
-      accountId: null,
-      userId: c.var.userId,
-      kind: 'disconnected',
-      detail: { account_id: id, provider: account.provider, region: account.region, external_id: account.external_id },
-    })
     return c.body(null, 204)
   })
   .openapi(eventsRoute, async (c) => {

@@ -5,6 +5,7 @@ import { claimDueGrants, tokenEngineHealth } from '../db/grants.ts'
 import { serviceDb } from '../db/supabase.ts'
 import { type Bindings, parseAmazonConfig, parseConfig } from '../env.ts'
 import type { RefreshMessage } from './refresh-message.ts'
+import { type Pruned, pruneExpired } from './retention.ts'
 
 /** Grants per claim and per sendBatch (a Queues batch holds at most 100 messages). */
 export const CLAIM_PAGE_SIZE = 100
@@ -27,12 +28,15 @@ export type TickSummary = {
   grantsOnOlderKeys: number
   spApiClient: string | null
   adsClient: string | null
+  /** Expired rows deleted this tick (retention.ts), one bounded batch per table. */
+  pruned: Pruned
 }
 
 /**
  * The Cron Trigger, every minute: claim the grants due within 5 minutes and hand them to the queue,
- * move a batch of grants onto the newest Fernet key, and write one log line (one per tick, however
- * many grants failed) — an error line when Amazon refused our own LWA credentials.
+ * move a batch of grants onto the newest Fernet key, prune a batch of expired rows (retention.ts), and
+ * write one log line (one per tick, however many grants failed) — an error line when Amazon refused our
+ * own LWA credentials.
  */
 export async function runScheduledTick(env: Bindings): Promise<TickSummary> {
   const db = serviceDb(parseConfig(env))
@@ -41,6 +45,8 @@ export async function runScheduledTick(env: Bindings): Promise<TickSummary> {
   const keyId = await encryptingKeyId(amazon)
   const rotation = await reencryptCredentials(amazon.fernet, keyId, supabaseGrantCipherStore(db), { batchSize: REENCRYPT_BATCH_SIZE, maxBatches: 1 })
   const health = await tokenEngineHealth(db, keyId)
+  // Last: the refreshes matter more than the housekeeping.
+  const pruned = await pruneExpired(db)
   const summary: TickSummary = {
     claimed,
     claimMs,
@@ -49,6 +55,7 @@ export async function runScheduledTick(env: Bindings): Promise<TickSummary> {
     grantsOnOlderKeys: health.grants_on_older_keys,
     spApiClient: health.sp_api_client,
     adsClient: health.ads_client,
+    pruned,
   }
   const rejected = [summary.spApiClient, summary.adsClient].includes('invalid_client')
   const line = JSON.stringify({ event: 'token_refresh_tick', ...summary })
