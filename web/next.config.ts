@@ -22,6 +22,8 @@ const config: NextConfig = {
   // `tsc -p web` instead of next build.
   typescript: { ignoreBuildErrors: true },
   turbopack: { resolveAlias: { '@auth-adapter': adapter } },
+  // After the export: writes its `_headers` (CSP with the pages' inline-script hashes, caching), build/static-headers.ts.
+  adapterPath: new URL('./build/headers-adapter.ts', import.meta.url).pathname,
   webpack: (webpackConfig: { resolve: { alias: Record<string, string> } }) => {
     webpackConfig.resolve.alias['@auth-adapter'] = new URL(adapter, import.meta.url).pathname
     return webpackConfig

@@ -10,7 +10,7 @@ export function AuthPage({ Form }: { Form: ComponentType<{ redirectTo: string }>
   const router = useRouter()
   // Read after mount: the page is prerendered without a query string.
   const [redirectTo, setRedirectTo] = useState<string | null>(null)
-  useEffect(() => setRedirectTo(safeRedirect(new URLSearchParams(window.location.search).get('redirect'))), [])
+  useEffect(() => setRedirectTo(safeRedirect(new URLSearchParams(window.location.search).get('redirect'), window.location.origin)), [])
 
   useEffect(() => {
     if (auth.status === 'signed-in' && redirectTo) router.replace(redirectTo)

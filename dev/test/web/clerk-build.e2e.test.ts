@@ -15,7 +15,9 @@
 // webhook brings into the Worker's database, and fails for an email address that already has an account.
 // Shows the app-start failure ("sellersync could not start") when /api/client-config fails, and recovers on
 // "Try again". axe-core scans the sign-in page in the light and the dark colour scheme, and the sign-up
-// page. Screenshots go to test-results/. Skipped when /usr/bin/chromium is missing.
+// page. The pages' security and caching headers are checked as the Worker serves them: a CSP that lets clerk-js
+// and @clerk/ui load from the Frontend API and call it, with no violation reported on any page the test drives.
+// Screenshots go to test-results/. Skipped when /usr/bin/chromium is missing.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { decodeJwt } from 'jose'
@@ -26,6 +28,7 @@ import { routeFrontendApi } from '../../clerk/frontend-api/browser-route.ts'
 import { frontendApiHost } from '../../../web/lib/client-config.ts'
 import { startIsolatedStack, type IsolatedStack } from '../../isolated-stack.ts'
 import { seriousA11yViolations } from './axe.ts'
+import { expectImmutableAssets, fetchPage, recordCspViolations } from './security-headers.ts'
 
 const root = new URL('../../../', import.meta.url).pathname
 const results = join(root, 'test-results')
@@ -53,6 +56,10 @@ const mintedByFapi: string[] = []
 let signedIn: { sessionId: string; devBrowser: string } | undefined
 /** Console errors and uncaught exceptions of the page. */
 const browserErrors: string[] = []
+/** The CSP violations the pages reported (security-headers.ts). */
+let cspViolations: string[] = []
+/** What the Clerk build's script-src allows besides our own files: any development instance's Frontend API, Turnstile. */
+const CLERK_SCRIPT_SOURCES = ['https://*.clerk.accounts.dev', 'https://challenges.cloudflare.com']
 
 /**
  * On a development instance (the stand-in is one, as its `pk_test_` key says) @clerk/ui puts an orange
@@ -121,6 +128,7 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
     browser = await launchChromium()
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
     await routeFrontendApi(context, { fapiHost, clerkUrl })
+    cspViolations = await recordCspViolations(context)
     page = await context.newPage()
     page.setDefaultTimeout(20_000)
     page.on('response', async (response) => {
@@ -150,6 +158,19 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
     }
   })
 
+  it('serves every page with a CSP that allows the Frontend API the key names, Turnstile and no other host', async () => {
+    for (const path of ['/sign-in/', '/sign-up/', '/accounts/', '/settings/', '/no-such-page/']) {
+      const { csp } = await fetchPage(`${appUrl}${path}`, CLERK_SCRIPT_SOURCES)
+      expect(csp.get('connect-src'), path).toEqual(["'self'", 'https://*.clerk.accounts.dev'])
+      expect(csp.get('img-src'), path).toEqual(["'self'", 'data:', 'https://img.clerk.com'])
+      expect(csp.get('frame-src'), path).toEqual(['https://challenges.cloudflare.com'])
+      expect(csp.get('worker-src'), path).toEqual(["'self'", 'blob:'])
+      expect(csp.get('style-src'), path).toEqual(["'self'", "'unsafe-inline'"]) // Clerk's CSS-in-JS
+    }
+    expect(fapiHost).toMatch(/^[a-z0-9-]+\.clerk\.accounts\.dev$/) // one label under the wildcard
+    await expectImmutableAssets(appUrl, (await fetchPage(`${appUrl}/accounts/`, CLERK_SCRIPT_SOURCES)).html)
+  })
+
   it("renders Clerk's SignIn from the bundles the Frontend API serves, in the light colour scheme", async () => {
     await page.emulateMedia({ colorScheme: 'light' })
     await page.goto(`${appUrl}/sign-in/`)
@@ -170,6 +191,18 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
     expect(await page.locator('.cl-socialButtons').count()).toBe(0)
     await screenshot('sign-in-light')
     expect(await seriousA11yViolations(page)).toEqual(CLERK_DEV_MODE_NOTICE)
+  })
+
+  it('refuses a script from any other host, even one named like a Frontend API', async () => {
+    const before = cspViolations.length
+    const blocked = 'https://clerk.evil.example/npm/@clerk/clerk-js@6/dist/clerk.browser.js'
+    const failed = page.waitForEvent('requestfailed', (request) => request.url() === blocked)
+    await page.evaluate(`document.head.append(Object.assign(document.createElement('script'), { src: ${JSON.stringify(blocked)} }))`)
+    expect((await failed).failure()?.errorText).toBe('csp') // Chromium's blocked reason: refused in the page, never sent
+    await expect.poll(() => cspViolations.slice(before).filter((line) => !line.startsWith('console: '))).toEqual([
+      `script-src-elem refused ${blocked} on ${appUrl}/sign-in/ (enforce)`,
+    ])
+    cspViolations.splice(before) // provoked here; the last test expects no other
   })
 
   it('switches Clerk to its dark theme when the system is dark', async () => {
@@ -362,5 +395,9 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
       'console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)', // email address taken
       'console: Failed to load resource: the server responded with a status of 500 (Internal Server Error)', // /api/client-config
     ])
+  })
+
+  it('reported no Content-Security-Policy violation: Clerk ran within the policy on every page', () => {
+    expect(cspViolations).toEqual([])
   })
 })

@@ -6,7 +6,9 @@
 // (remembered across reloads) → sync → Activity failing to load, then loading → reconnect after the seller
 // revokes the app → disconnect → an ended session goes back to sign in. axe-core scans the
 // sign-in, sign-up and settings pages, the empty accounts page, the accounts page with accounts and the connect
-// dialog, each in the light and the dark color scheme (no serious/critical issues).
+// dialog, each in the light and the dark color scheme (no serious/critical issues). The pages' security and
+// caching headers (the export's `_headers`) are checked as the Worker serves them, and no page may report a
+// Content-Security-Policy violation, except the inline script one test injects to see it refused.
 // Screenshots at 390 px and 1280 px go to test-results/. Skipped when /usr/bin/chromium is missing.
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -15,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasChromium, launchChromium } from '../../chromium.ts'
 import { startIsolatedStack, type IsolatedStack } from '../../isolated-stack.ts'
 import { seriousA11yViolations } from './axe.ts'
+import { expectImmutableAssets, fetchPage, recordCspViolations } from './security-headers.ts'
 
 const root = new URL('../../../', import.meta.url).pathname
 const results = join(root, 'test-results')
@@ -24,6 +27,8 @@ let page: Page
 let appUrl: string
 let amazonUrl: string
 let clerkUrl: string
+/** The CSP violations the pages reported (security-headers.ts). */
+let cspViolations: string[] = []
 
 /** The second seller the Amazon stand-in approves as (queued with POST /__control/next-seller). */
 const EU_SELLER = { // Amazon's store name becomes the account's display name
@@ -56,7 +61,9 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
 
     mkdirSync(results, { recursive: true })
     browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 390, height: 844 } })
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    cspViolations = await recordCspViolations(context)
+    page = await context.newPage()
     page.setDefaultTimeout(15_000)
   }, 300_000)
 
@@ -78,6 +85,46 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     expect(await selector().count()).toBe(0) // nothing to choose yet
     await screenshot('empty')
     expect(await seriousA11yViolations(page)).toEqual([])
+  })
+
+  it('serves every page with its security headers: a CSP allowing its own inline scripts and the stand-in, and no framing', async () => {
+    for (const path of ['/', '/accounts/', '/settings/', '/sign-in/', '/sign-up/', '/no-such-page/']) {
+      const { status, csp } = await fetchPage(`${appUrl}${path}`)
+      expect(status, path).toBe(path === '/no-such-page/' ? 404 : 200)
+      // Our API (same origin) and the stand-in the publishable key names (127.0.0.1 on a free port), nothing else.
+      expect(csp.get('connect-src'), path).toEqual(["'self'", 'http://127.0.0.1:*'])
+      expect(csp.get('frame-src'), path).toEqual(["'none'"])
+      expect(csp.get('img-src'), path).toEqual(["'self'", 'data:'])
+    }
+    expect(new URL(clerkUrl).hostname).toBe('127.0.0.1')
+    // The redirect to a page's canonical address and the files Next fetches on client-side navigation carry them too.
+    const redirect = await fetch(`${appUrl}/accounts`, { redirect: 'manual' })
+    expect(redirect.status).toBe(307)
+    expect(redirect.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
+    const payload = await fetch(`${appUrl}/accounts/index.txt`)
+    expect(payload.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(payload.headers.get('cache-control')).toBe('public, max-age=0, must-revalidate')
+    // `_headers` is read by Workers Static Assets, not served.
+    expect((await fetch(`${appUrl}/_headers`)).status).toBe(404)
+  })
+
+  it('caches the hashed /_next/static/ files a page loads for a year', async () => {
+    const { html } = await fetchPage(`${appUrl}/accounts/`)
+    await expectImmutableAssets(appUrl, html)
+  })
+
+  it('refuses an inline script the build did not write, and says so', async () => {
+    const before = cspViolations.length
+    await page.evaluate(`(() => {
+      const script = document.createElement('script')
+      script.textContent = 'globalThis.injected = true'
+      document.head.append(script)
+    })()`)
+    expect(await page.evaluate('globalThis.injected === true')).toBe(false)
+    await expect.poll(() => cspViolations.slice(before).filter((line) => !line.startsWith('console: '))).toEqual([
+      `script-src-elem refused inline on ${appUrl}/accounts/ (enforce)`,
+    ])
+    cspViolations.splice(before) // provoked here; the last test expects no other
   })
 
   it('opens the profile menu from the keyboard, moves through it, and closes it with Escape or a click outside', async () => {
@@ -420,5 +467,9 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await page.waitForURL(`${appUrl}/accounts/`)
     await expect.poll(() => page.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible()).toBe(true)
     expect(await page.getByRole('button', { name: /Account menu for Nia/ }).isVisible()).toBe(true)
+  })
+
+  it('reported no Content-Security-Policy violation on any page it visited', () => {
+    expect(cspViolations).toEqual([])
   })
 })

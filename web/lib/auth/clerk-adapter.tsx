@@ -26,6 +26,9 @@ function Provider({ children }: { children: ReactNode }) {
       signInUrl="/sign-in/"
       signUpUrl="/sign-up/"
       afterSignOutUrl="/sign-in/"
+      // Development instances send SDK telemetry to clerk-telemetry.com; the CSP (build/static-headers.ts)
+      // allows Clerk's Frontend API only, so it is off rather than refused.
+      telemetry={false}
     >
       {children}
     </ClerkProvider>
