@@ -390,3 +390,41 @@ comment on function public.prune_expired(integer) is
 
 revoke execute on function public.prune_expired(integer) from public, anon, authenticated;
 grant execute on function public.prune_expired(integer) to service_role;
+
+-- ── sync: the result and its event together ──────────────────────────────────────────────────────
+create function public.record_account_sync(p_account_id uuid, p_marketplaces text[], p_error text)
+returns public.user_accounts
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_account public.user_accounts;
+begin
+  if p_error is null then
+    update public.user_accounts
+       set marketplaces = coalesce(p_marketplaces, '{}'), last_sync_at = now(), last_error = null
+     where id = p_account_id
+    returning * into v_account;
+  else
+    update public.user_accounts set last_error = p_error where id = p_account_id returning * into v_account;
+  end if;
+  if not found then
+    raise exception 'account % not found', p_account_id using errcode = 'PT404';
+  end if;
+
+  insert into public.account_events (account_id, user_id, kind, detail)
+  values (p_account_id, v_account.user_id,
+          case when p_error is null then 'synced' else 'refresh_failed' end,
+          case when p_error is null then jsonb_build_object('marketplaces', to_jsonb(v_account.marketplaces))
+               else jsonb_build_object('error', p_error) end);
+  return v_account;
+end;
+$$;
+
+comment on function public.record_account_sync(uuid, text[], text) is
+  'POST /api/accounts/{id}/sync, after Amazon answered: stores the marketplaces read (p_error null: '
+  'last_sync_at now, a synced event) or the failure code (last_error, a refresh_failed event), in one '
+  'transaction. Status stays the grant''s to set. Service role only (the Worker checked ownership).';
+
+revoke execute on function public.record_account_sync(uuid, text[], text) from public, anon, authenticated;
+grant execute on function public.record_account_sync(uuid, text[], text) to service_role;

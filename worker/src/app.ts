@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
+import { createMiddleware } from 'hono/factory'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
@@ -23,10 +24,16 @@ import { webhookRoutes } from './routes/webhooks.ts'
 /** Request bodies are small JSON documents; anything larger is refused before it is read. */
 const MAX_BODY_BYTES = 64 * 1024
 
+/** Answers about one user are never stored by a browser or shared cache (they are per token). */
+const privateAnswers = createMiddleware(async (c, next) => {
+  await next()
+  c.header('Cache-Control', 'no-store')
+})
+
 /** A router whose routes need a Clerk session and count against the caller's `api` rate limit. */
 function authenticated() {
   const router = new OpenAPIHono<SessionEnv>({ defaultHook: validationHook })
-  router.use(requireSession, rateLimit('api'))
+  router.use(requireSession, rateLimit('api'), privateAnswers)
   return router
 }
 

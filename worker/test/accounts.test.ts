@@ -189,6 +189,10 @@ describe('POST /api/accounts/:id/sync', () => {
     expect((json as AccountBody).marketplaces.sort()).toEqual(['A2EUQ1WTGCTBG2', 'ATVPDKIKX0DER'])
     expect((json as AccountBody).last_sync_at).not.toBeNull()
     expect(await countAmazonRequests({ grantType: 'refresh_token' })).toBe(refreshesBefore)
+    // The result and its event were written together.
+    const { data: events } = await db.from('account_events').select('kind, detail').eq('account_id', accountId).eq('kind', 'synced')
+    expect(events).toHaveLength(1)
+    expect([...(events![0]!.detail as { marketplaces: string[] }).marketplaces].sort()).toEqual(['A2EUQ1WTGCTBG2', 'ATVPDKIKX0DER'])
   })
 
   it('refreshes an expired access token once, and keeps the refresh token LWA did not change', async () => {

@@ -58,6 +58,10 @@ describe('Clerk session verification', () => {
     const response = await SELF.fetch('http://localhost/api/me', { headers: { authorization: `Bearer ${token}` } })
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({ id: user.id, email: 'ada@example.com', first_name: 'Ada', last_name: 'Seller' })
+    // One user's answer: no browser or shared cache may keep it.
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    const accounts = await SELF.fetch('http://localhost/api/accounts', { headers: { authorization: `Bearer ${token}` } })
+    expect(accounts.headers.get('cache-control')).toBe('no-store')
   })
 
   it('answers 404 user_not_synced for a valid token whose user has not arrived by webhook yet', async () => {

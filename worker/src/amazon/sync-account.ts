@@ -1,4 +1,4 @@
-import { type Account, recordAccountEvent, updateAccountState } from '../db/accounts.ts'
+import { type Account, recordAccountSync } from '../db/accounts.ts'
 import type { Db } from '../db/supabase.ts'
 import type { AmazonConfig, Bindings } from '../env.ts'
 import type { TokenResult } from '../tokens/account-session.ts'
@@ -23,9 +23,9 @@ export class SyncError extends Error {
  * token from the grant's AccountSession, and stores it with last_sync_at. A token Amazon refuses
  * before its expiry (the seller revoked the app; the token outlives the grant) is refreshed once, so a
  * revoked grant shows up as reauth_required instead of a vague rejection. The account must already be
- * known to belong to the caller. Service role for every write.
+ * known to belong to the caller. Service role for the write (result and event in one transaction).
  */
-export async function syncAccount(env: Bindings, config: AmazonConfig, db: Db, userId: string, account: Account & { grant_id: string | null }): Promise<Account> {
+export async function syncAccount(env: Bindings, config: AmazonConfig, db: Db, account: Account): Promise<void> {
   if (!account.grant_id) throw new SyncError('not_found')
   const session = accountSession(env, account.grant_id)
   const grantId = account.grant_id
@@ -35,18 +35,16 @@ export async function syncAccount(env: Bindings, config: AmazonConfig, db: Db, u
     marketplaces = await readMarketplaces(config, account, first)
   } catch (error) {
     if (!(error instanceof AmazonApiError)) throw error
-    if (error.kind !== 'unauthorized') return failSync(db, userId, account, failureCode(error.kind))
+    if (error.kind !== 'unauthorized') return failSync(db, account, failureCode(error.kind))
     try {
       marketplaces = await readMarketplaces(config, account, tokenOf(await session.forceRefresh(grantId, first)))
     } catch (retryError) {
       if (!(retryError instanceof AmazonApiError)) throw retryError
-      return failSync(db, userId, account, failureCode(retryError.kind))
+      return failSync(db, account, failureCode(retryError.kind))
     }
   }
   // The status is the grant's to set (its refreshes); a sync only reports what Amazon's API said.
-  const synced = await updateAccountState(db, account.id, { marketplaces, last_sync_at: new Date().toISOString(), last_error: null })
-  await recordAccountEvent(db, { accountId: account.id, userId, kind: 'synced', detail: { marketplaces } })
-  return synced
+  await recordAccountSync(db, account.id, { marketplaces })
 }
 
 function tokenOf(result: TokenResult): string {
@@ -66,8 +64,7 @@ async function readMarketplaces(config: AmazonConfig, account: Account, accessTo
   return profiles.filter((profile) => profile.profileId === account.external_id).map((profile) => profile.marketplaceId)
 }
 
-async function failSync(db: Db, userId: string, account: Account, code: 'amazon_unavailable' | 'amazon_rejected'): Promise<never> {
-  await updateAccountState(db, account.id, { last_error: code })
-  await recordAccountEvent(db, { accountId: account.id, userId, kind: 'refresh_failed', detail: { error: code } })
+async function failSync(db: Db, account: Account, code: 'amazon_unavailable' | 'amazon_rejected'): Promise<never> {
+  await recordAccountSync(db, account.id, { error: code })
   throw new SyncError(code)
 }

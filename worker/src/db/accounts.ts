@@ -1,4 +1,4 @@
-import type { AccountEventKind, AccountEventRow, AmazonGrantRow, UserAccountRow } from './database-types.ts'
+import type { AccountEventRow, AmazonGrantRow, UserAccountRow } from './database-types.ts'
 import { check, DatabaseError, type Db } from './supabase.ts'
 
 /**
@@ -119,15 +119,19 @@ export async function saveConnectedAccounts(
   return accounts
 }
 
-/** Writes what only the service may write (status, sync results) and returns the account. Service role. */
-export async function updateAccountState(
-  db: Db,
-  id: string,
-  state: Partial<Pick<UserAccountRow, 'status' | 'marketplaces' | 'last_sync_at' | 'last_error'>>,
-): Promise<Account> {
-  const account = check('update account state', await db.from('user_accounts').update(state).eq('id', id).select(ACCOUNT_COLUMNS).single())
-  if (!account) throw new DatabaseError('update account state')
-  return account
+/**
+ * What a sync learned, with its audit event, in one transaction (record_account_sync): the marketplaces
+ * read, or the failure code when Amazon's API refused. Service role; the caller checked ownership.
+ */
+export async function recordAccountSync(db: Db, id: string, result: { marketplaces: string[] } | { error: string }): Promise<void> {
+  check(
+    'record account sync',
+    await db.rpc('record_account_sync', {
+      p_account_id: id,
+      p_marketplaces: 'marketplaces' in result ? result.marketplaces : null,
+      p_error: 'error' in result ? result.error : null,
+    }),
+  )
 }
 
 /** The account's newest audit events, newest first. User client: RLS shows only the caller's. */
@@ -137,18 +141,4 @@ export async function listAccountEvents(db: Db, accountId: string, limit: number
     await db.from('account_events').select('id, kind, detail, created_at').eq('account_id', accountId).order('id', { ascending: false }).limit(limit),
   )
   return rows ?? []
-}
-
-/**
- * Appends to the audit trail, for what the service itself does (syncs). `detail` holds codes and names,
- * never tokens. Service role. A user's own changes record their events in the same transaction instead.
- */
-export async function recordAccountEvent(
-  db: Db,
-  event: { accountId: string | null; userId: string; kind: AccountEventKind; detail?: Record<string, unknown> },
-): Promise<void> {
-  check(
-    'record account event',
-    await db.from('account_events').insert({ account_id: event.accountId, user_id: event.userId, kind: event.kind, detail: event.detail ?? {} }),
-  )
 }

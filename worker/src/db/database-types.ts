@@ -162,6 +162,10 @@ export type Database = {
         }
         Returns: UserAccountRow[]
       }
+      record_account_sync: {
+        Args: { p_account_id: string; p_marketplaces: string[] | null; p_error: string | null }
+        Returns: UserAccountRow
+      }
       claim_due_grants: {
         Args: { p_limit: number; p_lease_seconds: number }
         Returns: Array<{ grant_id: string; lease_owner: string; refresh_attempts: number }>

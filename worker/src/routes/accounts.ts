@@ -229,7 +229,7 @@ export const accountRoutes = new OpenAPIHono<SessionEnv>()
     const account = await getAccount(db, id)
     if (!account) return notFound(c)
     try {
-      await syncAccount(c.env, parseAmazonConfig(c.env), serviceDb(config), c.var.userId, account)
+      await syncAccount(c.env, parseAmazonConfig(c.env), serviceDb(config), account)
     } catch (error) {
       if (!(error instanceof SyncError)) throw error
       if (error.code === 'amazon_rejected') return errorResponse(c, 502, 'amazon_rejected', 'Amazon refused the request; try reconnecting the account.')
