@@ -12,6 +12,8 @@ export async function startWranglerDev({
   envFile,
   persistTo,
   assetsDir,
+  config,
+  logLevel = 'warn',
   onLine,
 }: {
   port: number
@@ -21,15 +23,20 @@ export async function startWranglerDev({
   persistTo?: string
   /** The dashboard build to serve as static assets; omitted = wrangler.toml's (web/out). */
   assetsDir?: string
+  /** Another wrangler config (a bench's snapshot of the Worker); omitted = the repository's wrangler.toml. */
+  config?: string
+  /** `log` lets the Worker's console.log through (the token engine's tick and batch lines); `warn` keeps it quiet. */
+  logLevel?: 'warn' | 'log'
   onLine?: (line: string) => void
 }): Promise<ManagedProcess> {
   // --test-scheduled: the Cron Trigger can be fired over HTTP (fireCron), as wrangler dev runs no schedule itself.
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', '--log-level', 'warn', '--test-scheduled']
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', '--log-level', logLevel, '--test-scheduled']
+  if (config) args.push('--config', config)
   if (envFile) args.push('--env-file', envFile)
   if (persistTo) args.push('--persist-to', persistTo)
   if (assetsDir) args.push('--assets', assetsDir)
   const worker = startProcess('wrangler', join(root, 'node_modules/.bin/wrangler'), args, {
-    cwd: root,
+    cwd: config ? join(config, '..') : root,
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
     onLine,
   })

@@ -154,6 +154,8 @@ export class AccountSession extends DurableObject<Bindings> {
     const timings: RefreshTimings = { databaseMs: 0, lwaMs: 0 }
     const owner = crypto.randomUUID()
     const grant = await timed(timings, 'databaseMs', grants.start(grantId, owner, claimedOwner))
+    // A queued claim that no longer holds: the grant was served meanwhile. Nothing to read or say.
+    if (!grant && claimedOwner !== null) return { result: { ok: false, failure: 'refresh_in_progress' }, outcome: 'stale', timings }
     if (!grant) {
       const stored = await grants.read(grantId)
       const failure = !stored ? 'not_found' : stored.status === 'reauth_required' ? 'reauth_required' : 'refresh_in_progress'

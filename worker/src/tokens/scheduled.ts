@@ -12,10 +12,12 @@ export const CLAIM_PAGE_SIZE = 100
 /** At most this many pages per tick: 200 × 100 = 20,000 grants a minute, 1.2 M an hour. */
 export const MAX_CLAIM_PAGES = 200
 /**
- * How long a claim waits in the queue before another tick may claim the grant again. A message
- * still undelivered by then only finds its lease gone: the AccountSession treats it as stale.
+ * How long a claim may wait in the queue before another tick may claim the grant again: the 5 minutes
+ * a due token has left. A backlog longer than one tick (bench:refresh saw 120 s run out under a local,
+ * one-batch-at-a-time queue) then does not re-claim grants whose messages are still coming; a message
+ * still undelivered after it only finds its lease gone, and the AccountSession treats it as stale.
  */
-export const CLAIM_LEASE_SECONDS = 120
+export const CLAIM_LEASE_SECONDS = 300
 /** Grants re-encrypted per tick during a key rotation. */
 export const REENCRYPT_BATCH_SIZE = 200
 
