@@ -487,6 +487,11 @@ begin
     raise exception 'p_accounts must be a non-empty array' using errcode = '22023';
   end if;
 
+  -- set_default_account's per-user lock, before any row lock (one order for everyone, no deadlock): two
+  -- first connects at once would otherwise both see no default and the second fail on the unique index
+  -- after its code was redeemed at Amazon.
+  perform pg_advisory_xact_lock(hashtextextended('user_accounts.is_default:' || p_user_id, 0));
+
   -- A reconnect renews the grant the accounts already use (clearing reauth on every account that shares
   -- it); a first connect makes a new one.
   select a.grant_id into v_grant_id
@@ -565,7 +570,8 @@ comment on function public.save_connected_accounts(text, text, text, jsonb, text
   'OAuth callback: saves every account one consent opens (p_accounts: [{external_id, marketplaces, '
   'display_name}], in order) on one grant holding the consent''s encrypted tokens, with a connected/'
   'reconnected event each, in one transaction: all or none. A reconnect renews the accounts'' grant: new '
-  'tokens, reauth_required cleared on every account that shares it, any refresher''s lease revoked. '
+  'tokens, reauth_required cleared on every account that shares it, any refresher''s lease revoked. Takes the '
+  'per-user default lock (as set_default_account does), so concurrent first connects leave one default. '
   'Returns the account rows in the same order (never tokens). Service role only.';
 
 -- ── who may call what ────────────────────────────────────────────────────────────────────────────
