@@ -239,7 +239,11 @@ export class AccountSession extends DurableObject<Bindings> {
       if (await grants.complete(pending.grantId, pending.owner, pending.tokens)) return this.#pendingDone('written')
       const owner = crypto.randomUUID()
       const grant = await grants.start(pending.grantId, owner, null)
-      if (!grant) return (await grants.read(pending.grantId)) ? 'write_pending' : this.#pendingDone('none') // busy, or gone
+      if (!grant) {
+        // Busy: try later. Gone or revoked meanwhile: the parked tokens serve nobody.
+        const stored = await grants.read(pending.grantId)
+        return stored && stored.status !== 'reauth_required' ? 'write_pending' : this.#pendingDone('none')
+      }
       if ((await this.#sameSecret(grant.refresh_token, pending.baseRefreshToken)) && (await grants.complete(pending.grantId, owner, pending.tokens))) {
         return this.#pendingDone('written')
       }
