@@ -5,7 +5,7 @@
  *   node bench/fernet/run.ts            (npm run bench:fernet)
  *   node bench/fernet/run.ts --check    also exit 1 when a target is missed
  *
- * Targets (DESIGN §8): ours in workerd ≥ 1.2× Python and ≥ 10× npm fernet, for encrypt and decrypt.
+ * Targets (docs/architecture.md, Flows: token encryption): ours in workerd ≥ 1.2× Python and ≥ 10× npm fernet, for encrypt and decrypt.
  *
  * How it measures: every contender does sequential operations on one core. Rounds are interleaved
  * (workerd, Python, npm, … then the next round), so all of them sample the same background load, and the

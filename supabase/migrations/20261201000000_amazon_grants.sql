@@ -1,4 +1,4 @@
--- One grant per Login with Amazon consent (DESIGN §4, token lifecycle).
+-- One grant per Login with Amazon consent (docs/architecture.md, Flows: token lifecycle).
 --
 -- Until now each account had its own credentials row, so an Ads consent (one refresh token, several
 -- advertising profiles) was refreshed once per profile and failed once per profile. A grant is the

@@ -24,8 +24,9 @@ export function userDb(config: Config, sessionToken: string): Db {
 const serviceClients = new WeakMap<Config, Db>()
 
 /**
- * The service-role client, which bypasses RLS. Only the Clerk webhook, the token-refresh job and
- * the credentials table use it (DESIGN §3). One per isolate.
+ * The service-role client, which bypasses RLS: for what no user may do directly (the Clerk webhook,
+ * connect states and saves, sync results, the token engine, health), always after the Worker has
+ * checked who the caller is (docs/architecture.md, Components). One per isolate.
  */
 export function serviceDb(config: Config): Db {
   let client = serviceClients.get(config)
