@@ -12,6 +12,17 @@ export function adsFault(status: 500 | 503): Reply {
     : adsError(500, 'INTERNAL_ERROR', 'Internal error, please try again later.')
 }
 
-export function adsThrottled(): Reply {
-  return adsError(429, 'TOO_MANY_REQUESTS', 'Request was throttled.', { 'retry-after': '1' })
+/** 429 with Retry-After in whole seconds: when the caller may try again. */
+export function adsThrottled(retryAfterSeconds = 1): Reply {
+  return adsError(429, 'TOO_MANY_REQUESTS', 'Request was throttled.', { 'retry-after': String(retryAfterSeconds) })
 }
+
+/** Amazon Ads' 401 texts ("Errors" page of the Ads API reference). */
+export const adsUnauthorized = {
+  token: 'HTTP 401 Unauthorized',
+  clientId: 'Invalid Amazon-Advertising-API-ClientId',
+  notAds: 'The access token does not grant Amazon Ads access',
+  scopeMissing: 'Scope header is missing',
+  noAdvertiser: 'No matching advertiser found for scope',
+  notAuthorized: 'Not authorized to access scope',
+} as const

@@ -19,6 +19,11 @@ export function refreshToken(): string {
   return `Atzr|${randomBytes(264).toString('base64url')}`
 }
 
+/** A Restricted Data Token: opaque, `Atz.sprdt|` prefixed like the Tokens API's. */
+export function restrictedDataToken(): string {
+  return `Atz.sprdt|${randomBytes(264).toString('base64url')}`
+}
+
 /** An authorization code (`spapi_oauth_code` / `code`): 20 letters, as LWA issues them. */
 export function authorizationCode(): string {
   return randomString(LETTERS, 20)

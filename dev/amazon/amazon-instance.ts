@@ -1,11 +1,14 @@
 import type { Region } from '../../worker/src/amazon/regions.ts'
 import { type AdsAccount, type AdsAccountSeed, DEFAULT_ADS_ACCOUNTS, adsAccountFromSeed } from './ads-accounts.ts'
+import { AdsRateLimiter } from './ads-rate-limits.ts'
 import { type GrantSubject, Authorizations } from './authorizations.ts'
 import { Clock } from './clock.ts'
 import { FaultInjector } from './faults.ts'
+import { Latency } from './latency.ts'
 import { type LwaClientSeed, LwaClients } from './lwa-clients.ts'
 import { type RateLimit, RateLimiter, type SpApiOperation } from './rate-limits.ts'
 import { RequestLog } from './request-log.ts'
+import { RestrictedDataTokens } from './restricted-data-tokens.ts'
 import { Roster } from './roster.ts'
 import { DEFAULT_SP_API_SELLERS, type SpApiSeller, type SpApiSellerSeed, spApiSellerFromSeed } from './sp-api-sellers.ts'
 
@@ -17,6 +20,8 @@ export type AmazonInstanceOptions = {
   accessTokenLifetimeSeconds?: number
   authorizationCodeLifetimeSeconds?: number
   rateLimits?: Partial<Record<SpApiOperation, RateLimit>>
+  /** The Amazon Ads plan every profile's bucket follows (default: ads-rate-limits.ts). */
+  adsRateLimit?: RateLimit
 }
 
 export type RevokeTarget = { sellingPartnerId: string } | { adsAccountId: string }
@@ -28,8 +33,9 @@ function withDefaults<Item extends { region: Region }>(seeded: Item[], defaults:
 
 /**
  * Everything the stand-in knows and does, independent of HTTP: registered apps, sellers and
- * advertisers, grants and tokens, rate-limit buckets, pending faults and the request log. The HTTP
- * routes and the programmatic controls both act on this, so they cannot drift apart.
+ * advertisers, grants and tokens (Restricted Data Tokens too), rate-limit buckets, pending faults,
+ * standing latency and the request log. The HTTP routes and the programmatic controls both act on
+ * this, so they cannot drift apart.
  */
 export class AmazonInstance {
   readonly clock: Clock
@@ -37,8 +43,11 @@ export class AmazonInstance {
   readonly sellers: Roster<SpApiSeller>
   readonly adsAccounts: Roster<AdsAccount>
   readonly authorizations = new Authorizations()
+  readonly restrictedDataTokens = new RestrictedDataTokens()
   readonly faults = new FaultInjector()
+  readonly latency = new Latency()
   readonly rateLimiter: RateLimiter
+  readonly adsRateLimiter: AdsRateLimiter
   readonly requests = new RequestLog()
   readonly accessTokenLifetimeSeconds: number
   readonly authorizationCodeLifetimeMs: number
@@ -58,6 +67,7 @@ export class AmazonInstance {
       (account) => account.accountId,
     )
     this.rateLimiter = new RateLimiter(this.clock, options.rateLimits)
+    this.adsRateLimiter = new AdsRateLimiter(this.clock, options.adsRateLimit)
     this.accessTokenLifetimeSeconds = options.accessTokenLifetimeSeconds ?? 3600
     // Both SP-API's spapi_oauth_code and LWA's code are valid for five minutes.
     this.authorizationCodeLifetimeMs = (options.authorizationCodeLifetimeSeconds ?? 300) * 1000
@@ -83,8 +93,10 @@ export class AmazonInstance {
     return this.authorizations.revoke(subject)
   }
 
+  /** Every access token and Restricted Data Token issued so far expires now. Returns how many there are. */
   expireAccessTokens(): number {
-    return this.authorizations.expireAccessTokens(this.clock.now())
+    const now = this.clock.now()
+    return this.authorizations.expireAccessTokens(now) + this.restrictedDataTokens.expireAll(now)
   }
 
   /** The next `count` refresh grants also return a new refresh token (the old one dies unless keepOld). */
@@ -118,14 +130,17 @@ export class AmazonInstance {
     return this.authorizations.createGrant({ clientId: client.clientId, region: account.region, subject }).refreshToken
   }
 
-  /** Back to the state right after start: seeds only, no grants, faults, requests or clock offset. */
+  /** Back to the state right after start: seeds only, no grants, faults, latency, requests or clock offset. */
   reset(): void {
     this.clock.reset()
     this.sellers.reset()
     this.adsAccounts.reset()
     this.authorizations.clear()
+    this.restrictedDataTokens.clear()
     this.faults.clear()
+    this.latency.clear()
     this.rateLimiter.reset()
+    this.adsRateLimiter.reset()
     this.requests.clear()
     this.#rotations = { remaining: 0, keepOld: false }
     this.ordersAnchor = this.clock.now()

@@ -3,9 +3,11 @@ import { adsAccountSeedSchema } from './ads-accounts.ts'
 import type { AmazonInstance } from './amazon-instance.ts'
 import { faultSpecSchema } from './faults.ts'
 import { json, type Reply } from './http-io.ts'
+import { latencySchema } from './latency.ts'
 import { rateLimitSchema, spApiOperations } from './rate-limits.ts'
 import type { RequestFilter } from './request-log.ts'
 import { spApiSellerSeedSchema } from './sp-api-sellers.ts'
+import { countThrottles } from './throttle-counts.ts'
 
 export type ControlRequest = { method: string; path: string; query: URLSearchParams; body: Buffer }
 
@@ -35,6 +37,11 @@ const routes: Record<string, Handler> = {
     return { count: requests.length, requests }
   },
   'DELETE /requests': (instance) => (instance.requests.clear(), { cleared: true }),
+  /** 429s per subject and operation, from the request log (so DELETE /requests clears them too). */
+  'GET /throttles': (instance, { query }) => {
+    const throttles = countThrottles(instance.requests.list(), query.get('subject') ?? undefined)
+    return { total: throttles.reduce((sum, entry) => sum + entry.count, 0), throttles }
+  },
   'GET /faults': (instance) => ({ faults: instance.faults.pending() }),
   'POST /faults': (instance, request) => ({ fault: instance.faults.add(parse(faultSpecSchema, request)) }),
   'DELETE /faults': (instance) => (instance.faults.clear(), { cleared: true }),
@@ -48,6 +55,17 @@ const routes: Record<string, Handler> = {
     instance.rateLimiter.set(operation, { rate, burst })
     return { operation, rate, burst }
   },
+  'GET /rate-limits': (instance) => ({
+    spApi: Object.fromEntries(spApiOperations.map((operation) => [operation, instance.rateLimiter.limit(operation)])),
+    ads: instance.adsRateLimiter.limit(),
+  }),
+  'POST /ads-rate-limits': (instance, request) => {
+    const limit = parse(rateLimitSchema, request)
+    instance.adsRateLimiter.set(limit)
+    return limit
+  },
+  'GET /latency': (instance) => ({ latency: instance.latency.all() }),
+  'POST /latency': (instance, request) => (instance.latency.set(parse(latencySchema, request)), { latency: instance.latency.all() }),
   'POST /clock': (instance, request) => {
     instance.clock.advance(parse(clockSchema, request).advanceMs)
     return { now: new Date(instance.clock.now()).toISOString() }

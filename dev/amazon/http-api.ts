@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { handleAds } from './ads-api.ts'
+import { adsOperationOf, adsSubjectOf, handleAds } from './ads-api.ts'
 import { adsFault, adsThrottled } from './ads-errors.ts'
 import { handleAdsConsent } from './ads-consent.ts'
 import { type AmazonHost, classifyHost } from './amazon-hosts.ts'
@@ -13,9 +13,8 @@ import type { Hangs } from './hangs.ts'
 import { BodyTooLarge, json, readBody, type Reply, writeReply } from './http-io.ts'
 import { lwaError, lwaFault, lwaThrottled } from './lwa-errors.ts'
 import { grantTypeOf, handleTokenRequest, refreshSubjectOf } from './lwa-token-endpoint.ts'
-import type { RequestRecord } from './request-log.ts'
-import { handleSpApi, spApiOperationOf, spApiThrottleReply } from './sp-api.ts'
-import { spApiFault } from './sp-api-errors.ts'
+import { handleSpApi, spApiOperationOf, spApiSubjectOf } from './sp-api.ts'
+import { quotaExceeded, spApiFault } from './sp-api-errors.ts'
 import { handleSpApiConsent } from './sp-api-consent.ts'
 
 export type HttpApiOptions = {
@@ -41,8 +40,8 @@ const serviceKind = (target: AmazonHost): ServiceKind =>
 /**
  * The stand-in's HTTP face. One port serves every Amazon host: the first path segment is the real
  * host name (`/sellingpartnerapi-eu.amazon.com/sellers/v1/...`), so region routing stays visible.
- * `/__control/*` holds the test controls. Every Amazon request is logged (never its secrets) and may
- * be hit by an injected fault before it reaches its service.
+ * `/__control/*` holds the test controls. Every Amazon request is logged (never its secrets), may be
+ * hit by an injected fault before it reaches its service, and waits out any standing latency.
  */
 export function createRequestHandler(options: HttpApiOptions): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
@@ -85,7 +84,8 @@ async function handle({ instance, hangs, log }: HttpApiOptions, request: Incomin
     ...withUserAgent(request.headers['user-agent']),
     ...(kind === 'lwa' ? withGrantType(grantTypeOf({ headers: request.headers, body })) : {}),
     ...(kind === 'lwa' ? withSubject(refreshSubjectOf(instance, body)) : {}),
-    ...(kind === 'sp_api' ? withOperation(spApiOperationOf(method, path)) : {}),
+    ...(kind === 'sp_api' ? { ...withOperation(spApiOperationOf(method, path)), ...withSubject(spApiSubjectOf(instance, request.headers)) } : {}),
+    ...(kind === 'ads' ? { ...withOperation(adsOperationOf(method, path)), ...withSubject(adsSubjectOf(request.headers)) } : {}),
   })
   const addressed: Addressed = { method, host, path, query: url.searchParams, target, request, body }
 
@@ -94,9 +94,11 @@ async function handle({ instance, hangs, log }: HttpApiOptions, request: Incomin
   if (fault) {
     record.fault = fault.kind
     if (fault.kind === 'hang') await hangs.hold(fault.ms)
-    else reply = faultReply(instance, addressed, fault)
+    else reply = faultReply(target, fault)
   }
-  reply ??= route(instance, addressed, record)
+  const latency = instance.latency.of(kind)
+  if (latency > 0) await hangs.hold(latency)
+  reply ??= route(instance, addressed)
   record.status = reply.status
   log?.(`${method} ${host}${path} → ${reply.status}${fault ? ` (injected ${fault.kind})` : ''}`)
   return reply
@@ -107,7 +109,7 @@ const withOperation = (operation: string | undefined) => (operation ? { operatio
 const withSubject = (subject: string | undefined) => (subject ? { subject } : {})
 const withUserAgent = (userAgent: string | undefined) => (userAgent ? { userAgent } : {})
 
-function route(instance: AmazonInstance, addressed: Addressed, record: RequestRecord): Reply {
+function route(instance: AmazonInstance, addressed: Addressed): Reply {
   const { method, host, path, query, target, request, body } = addressed
   switch (target.service) {
     case 'sp_api_consent':
@@ -119,14 +121,14 @@ function route(instance: AmazonInstance, addressed: Addressed, record: RequestRe
       if (path !== '/auth/o2/token') return json(404, { error: 'not_found', error_description: 'Unknown endpoint' })
       return handleTokenRequest(instance, { method, host, headers: request.headers, body })
     case 'sp_api':
-      return handleSpApi(instance, { method, region: target.region, path, query, headers: request.headers }, record)
+      return handleSpApi(instance, { method, region: target.region, path, query, headers: request.headers, body })
     case 'ads':
-      return handleAds(instance, { method, host, region: target.region, path, query, headers: request.headers })
+      return handleAds(instance, { method, host, region: target.region, path, query, headers: request.headers, body })
   }
 }
 
 /** An injected 5xx or 429, in the shape the service itself uses. */
-function faultReply(instance: AmazonInstance, { method, path, target }: Addressed, fault: Exclude<Fault, { kind: 'hang' }>): Reply {
+function faultReply(target: AmazonHost, fault: Exclude<Fault, { kind: 'hang' }>): Reply {
   const throttle = fault.kind === 'throttle'
   const status = fault.kind === 'error' ? fault.status : 500
   switch (target.service) {
@@ -134,7 +136,7 @@ function faultReply(instance: AmazonInstance, { method, path, target }: Addresse
       if (fault.kind === 'lwa_error') return lwaError(fault.error, 'Injected by the stand-in')
       return throttle ? lwaThrottled() : lwaFault(status)
     case 'sp_api':
-      return throttle ? spApiThrottleReply(instance, method, path) : spApiFault(status)
+      return throttle ? quotaExceeded() : spApiFault(status)
     case 'ads':
       return throttle ? adsThrottled() : adsFault(status)
     case 'sp_api_consent':

@@ -53,3 +53,12 @@ export function writeReply(response: ServerResponse, reply: Reply): void {
   response.writeHead(reply.status, { ...reply.headers, 'content-length': String(Buffer.byteLength(reply.body)) })
   response.end(reply.body)
 }
+
+/** JSON.parse, undefined for text that is not JSON. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
+  }
+}

@@ -41,7 +41,7 @@ for (const region of regions) {
   )
 }
 console.log(`  token endpoint  ${standIn.amazonUrl('api.amazon.com', '/auth/o2/token')}`)
-console.log(`  controls        ${standIn.url}/__control/{requests,faults,next-seller,revoke,reset,…}`)
+console.log(`  controls        ${standIn.url}/__control/{requests,throttles,faults,latency,rate-limits,next-seller,revoke,reset,…}`)
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void standIn.stop().then(() => process.exit(0)))

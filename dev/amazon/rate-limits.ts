@@ -1,39 +1,37 @@
-import { z } from 'zod'
+import { SP_API_OPERATIONS } from '../../worker/src/amazon/operations/sp-api-operations.generated.ts'
 import type { Clock } from './clock.ts'
+import { SERVED_SP_API_OPERATIONS, type ServedOperation, type SpApiOperation } from './sp-api-operations.ts'
+import { type RateLimit, rateLimitSchema, TokenBuckets, type Take } from './token-bucket.ts'
 
-/** The SP-API operations the stand-in serves. */
-export const spApiOperations = ['getMarketplaceParticipations', 'getOrders'] as const
-export type SpApiOperation = (typeof spApiOperations)[number]
+export { rateLimitSchema, type RateLimit } from './token-bucket.ts'
+export { spApiOperations, type SpApiOperation } from './sp-api-operations.ts'
 
-export const rateLimitSchema = z.object({
-  /** Requests per second restored to the bucket (the value of `x-amzn-RateLimit-Limit`). */
-  rate: z.number().positive().max(1000),
-  /** Bucket size: how many requests may go out back to back. */
-  burst: z.int().min(1).max(10_000),
-})
-export type RateLimit = z.infer<typeof rateLimitSchema>
+/** An operation's default usage plan, from the table generated from Amazon's API models. */
+function documentedPlan({ operationId, method, path }: ServedOperation): RateLimit {
+  const spec = SP_API_OPERATIONS.find((candidate) => candidate.method === method && candidate.path === path)
+  if (!spec || spec.rate === null || spec.burst === null) throw new Error(`The SP-API operation table has no usage plan for ${operationId} (${method} ${path})`)
+  return { rate: spec.rate, burst: spec.burst }
+}
 
 /**
- * Amazon's documented usage plans: Sellers API getMarketplaceParticipations 0.016 rps, burst 15;
- * Orders API getOrders 0.0167 rps, burst 20. Tests override them to empty a bucket quickly.
+ * Amazon's documented default usage plan of every served operation (the "Usage Plan" table of each
+ * operation's reference). Tests override them to empty a bucket quickly.
  */
-export const DEFAULT_RATE_LIMITS: Readonly<Record<SpApiOperation, RateLimit>> = Object.freeze({
-  getMarketplaceParticipations: { rate: 0.016, burst: 15 },
-  getOrders: { rate: 0.0167, burst: 20 },
-})
+export const DEFAULT_RATE_LIMITS: Readonly<Record<SpApiOperation, RateLimit>> = Object.freeze(
+  Object.fromEntries(SERVED_SP_API_OPERATIONS.map((operation) => [operation.operationId, documentedPlan(operation)])) as Record<SpApiOperation, RateLimit>,
+)
 
 /**
- * SP-API token buckets, one per selling partner, application and operation (the granularity of
- * Amazon's usage plans). Full when first used; refilled continuously by the stand-in's clock.
+ * SP-API token buckets, one per application, selling partner and operation: the granularity of
+ * Amazon's usage plans ("Usage Plans and Rate Limits").
  */
 export class RateLimiter {
-  readonly #clock: Clock
+  readonly #buckets: TokenBuckets
   readonly #initial: Record<SpApiOperation, RateLimit>
   #limits: Record<SpApiOperation, RateLimit>
-  readonly #buckets = new Map<string, { tokens: number; updatedAt: number }>()
 
   constructor(clock: Clock, overrides: Partial<Record<SpApiOperation, RateLimit>> = {}) {
-    this.#clock = clock
+    this.#buckets = new TokenBuckets(clock)
     this.#initial = { ...DEFAULT_RATE_LIMITS, ...overrides }
     this.#limits = { ...this.#initial }
   }
@@ -45,21 +43,12 @@ export class RateLimiter {
   /** Changes an operation's plan; its buckets start over full. */
   set(operation: SpApiOperation, limit: RateLimit): void {
     this.#limits[operation] = rateLimitSchema.parse(limit)
-    for (const key of this.#buckets.keys()) if (key.endsWith(`|${operation}`)) this.#buckets.delete(key)
+    this.#buckets.clear(`|${operation}`)
   }
 
-  /** Takes one token from the caller's bucket; false when it is empty (a 429). */
-  take(callerKey: string, operation: SpApiOperation): boolean {
-    const { rate, burst } = this.#limits[operation]
-    const key = `${callerKey}|${operation}`
-    const now = this.#clock.now()
-    const bucket = this.#buckets.get(key) ?? { tokens: burst, updatedAt: now }
-    bucket.tokens = Math.min(burst, bucket.tokens + (Math.max(0, now - bucket.updatedAt) / 1000) * rate)
-    bucket.updatedAt = now
-    this.#buckets.set(key, bucket)
-    if (bucket.tokens < 1) return false
-    bucket.tokens -= 1
-    return true
+  /** Takes one token from the caller's bucket (`{application}|{selling partner}`). */
+  take(callerKey: string, operation: SpApiOperation): Take {
+    return this.#buckets.take(`${callerKey}|${operation}`, this.#limits[operation])
   }
 
   reset(): void {

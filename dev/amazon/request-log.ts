@@ -16,11 +16,15 @@ export type RequestRecord = {
   kind: ServiceKind | 'unknown'
   /** The User-Agent header, when sent: it names the client app, never a secret (SP-API requires one). */
   userAgent?: string
-  /** LWA refresh_token requests: whose grant (selling partner id or Ads account id; ids, not secrets). */
+  /**
+   * Whose data the call concerns (ids, never secrets): LWA refresh_token requests, the grant's selling
+   * partner or Ads account id; SP-API, the selling partner its token (or RDT) opens; Ads, the profile
+   * id in its Amazon-Advertising-API-Scope header.
+   */
   subject?: string
   /** LWA token requests: the form's `grant_type` when it is one LWA knows. */
   grantType?: string
-  /** SP-API requests: the operation name, e.g. `getMarketplaceParticipations`. */
+  /** SP-API and Ads requests: the operation name, e.g. `getMarketplaceParticipations`, `listProfiles`. */
   operation?: string
   /** The status sent; absent while the request is in flight (or hangs). */
   status?: number

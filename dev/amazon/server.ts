@@ -6,21 +6,26 @@ import { AmazonInstance, type AmazonInstanceOptions, type RevokeTarget } from '.
 import type { Fault, FaultSpec, FaultTarget } from './faults.ts'
 import { Hangs } from './hangs.ts'
 import { createRequestHandler } from './http-api.ts'
+import type { LatencySetting } from './latency.ts'
 import type { RateLimit, SpApiOperation } from './rate-limits.ts'
 import type { RequestFilter, RequestRecord } from './request-log.ts'
 import type { SpApiSeller, SpApiSellerSeed } from './sp-api-sellers.ts'
+import { countThrottles, type ThrottleCount } from './throttle-counts.ts'
 
 export type { AdsAccount, AdsAccountSeed, AdsProfile } from './ads-accounts.ts'
 export { DEFAULT_ADS_ACCOUNTS } from './ads-accounts.ts'
+export { DEFAULT_ADS_RATE_LIMIT } from './ads-rate-limits.ts'
 export type { RevokeTarget } from './amazon-instance.ts'
 export type { Fault, FaultSpec, FaultTarget } from './faults.ts'
+export type { LatencySetting } from './latency.ts'
 export type { LwaClientSeed } from './lwa-clients.ts'
 export { DEFAULT_RATE_LIMITS, type RateLimit, type SpApiOperation } from './rate-limits.ts'
 export type { RequestFilter, RequestRecord } from './request-log.ts'
 export { DEFAULT_SP_API_SELLERS, type SpApiSeller, type SpApiSellerSeed } from './sp-api-sellers.ts'
+export type { ThrottleCount } from './throttle-counts.ts'
 export { amazonUrl } from '../../worker/src/amazon/amazon-url.ts'
 
-/** The instance's options (clients, seed sellers and advertisers, clock, lifetimes, usage plans) plus the server's. */
+/** The instance's options (clients, seed sellers and advertisers, clock, lifetimes, SP-API and Ads plans) plus the server's. */
 export type AmazonStandInOptions = AmazonInstanceOptions & {
   /** 0 or omitted: any free port. Always bound to 127.0.0.1. */
   port?: number
@@ -60,15 +65,22 @@ export type AmazonStandIn = {
   expireAccessTokens(): number
   /** The next `count` (1) refresh grants return a new refresh token; the old stops working unless keepOld. */
   rotateRefreshTokens(options?: { count?: number; keepOld?: boolean }): void
+  /** Changes a served SP-API operation's usage plan; its buckets start over full. */
   setRateLimit(operation: SpApiOperation, limit: RateLimit): void
+  /** Changes the Amazon Ads plan (one bucket per profile); every bucket starts over full. */
+  setAdsRateLimit(limit: RateLimit): void
+  /** A standing delay on every answer of a service (`sp_api` unless `target` says otherwise); `ms: 0` removes it. */
+  setLatency(setting: LatencySetting): void
   /** Moves the stand-in's clock forward (codes, access tokens and rate buckets follow it). */
   advanceClock(ms: number): void
 
   /** Requests received so far (oldest first), optionally filtered; never tokens or query strings. */
   requests(filter?: RequestFilter): RequestRecord[]
   countRequests(filter?: RequestFilter): number
+  /** 429s answered so far per subject (selling partner / Ads profile / LWA grant owner) and operation. */
+  throttles(filter?: { subject?: string }): ThrottleCount[]
   clearRequests(): void
-  /** Back to the start state: seeds only, no grants, faults, requests, clock offset or overrides. */
+  /** Back to the start state: seeds only, no grants, RDTs, faults, latency, requests, clock offset or overrides. */
   reset(): void
   /** Closes the port and every socket, hanging ones included. */
   stop(): Promise<void>
@@ -105,9 +117,12 @@ export async function startAmazonStandIn(options: AmazonStandInOptions): Promise
     expireAccessTokens: () => instance.expireAccessTokens(),
     rotateRefreshTokens: (rotation) => instance.rotateRefreshTokens(rotation),
     setRateLimit: (operation, limit) => instance.rateLimiter.set(operation, limit),
+    setAdsRateLimit: (limit) => instance.adsRateLimiter.set(limit),
+    setLatency: (setting) => instance.latency.set(setting),
     advanceClock: (ms) => instance.clock.advance(ms),
     requests: (filter) => instance.requests.list(filter),
     countRequests: (filter) => instance.requests.list(filter).length,
+    throttles: (filter = {}) => countThrottles(instance.requests.list(), filter.subject),
     clearRequests: () => instance.requests.clear(),
     reset: () => instance.reset(),
     stop() {

@@ -1,11 +1,16 @@
 import { requestId } from './amazon-ids.ts'
 import { json, type Reply } from './http-io.ts'
 
-/** One entry of the SP-API error body `{ errors: [{ code, message, details }] }`. */
-export type SpApiErrorEntry = { code: string; message: string; details: string }
+/** One entry of the SP-API error body `{ errors: [{ code, message, details? }] }`. */
+export type SpApiErrorEntry = { code: string; message: string; details?: string }
 
 export function spApiHeaders(extra: Record<string, string> = {}): Record<string, string> {
   return { 'x-amzn-RequestId': requestId(), ...extra }
+}
+
+/** A success: the operation's own body (`{ payload }` in the v0 APIs, bare in the dated ones). */
+export function spApiOk(body: unknown): Reply {
+  return json(200, body, spApiHeaders())
 }
 
 export function spApiError(status: number, entry: SpApiErrorEntry, headers: Record<string, string> = {}): Reply {
@@ -25,20 +30,17 @@ export function unauthorized(details: string): Reply {
   return spApiError(403, { code: 'Unauthorized', message: 'Access to requested resource is denied.', details })
 }
 
-export function quotaExceeded(rateLimit: number): Reply {
-  return spApiError(
-    429,
-    { code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.', details: '' },
-    { 'x-amzn-RateLimit-Limit': String(rateLimit) },
-  )
+/** Amazon no longer sends `x-amzn-RateLimit-Limit` with a 429 (the models mark it "deprecated and no longer returned"). */
+export function quotaExceeded(): Reply {
+  return spApiError(429, { code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.', details: '' })
 }
 
-export function invalidInput(details: string): Reply {
-  return spApiError(400, { code: 'InvalidInput', message: 'Invalid Input', details })
+export function invalidInput(details: string, message = 'Invalid Input'): Reply {
+  return spApiError(400, { code: 'InvalidInput', message, details })
 }
 
-export function resourceNotFound(): Reply {
-  return spApiError(404, { code: 'NotFound', message: 'Resource not found', details: '' })
+export function resourceNotFound(details = ''): Reply {
+  return spApiError(404, { code: 'NotFound', message: 'Resource not found', details })
 }
 
 export function spApiFault(status: 500 | 503): Reply {
