@@ -13,8 +13,11 @@ import { requestLog } from './middleware/request-log.ts'
 import { rateLimit } from './middleware/rate-limit.ts'
 import { requireSession } from './middleware/require-session.ts'
 import { openApiDocument, renderApiReference } from './openapi.ts'
+import { registerProxyDocs } from './proxy/proxy-openapi.ts'
 import { accountRoutes } from './routes/accounts.ts'
+import { accountUsageRoutes } from './routes/account-usage.ts'
 import { amazonCallbackRoutes, amazonConnectRoutes } from './routes/amazon-oauth.ts'
+import { amazonProxyRoutes } from './routes/amazon-proxy.ts'
 import { clientConfigRoutes } from './routes/client-config.ts'
 import { healthRoutes } from './routes/health.ts'
 import { meRoutes } from './routes/me.ts'
@@ -30,12 +33,18 @@ const privateAnswers = createMiddleware(async (c, next) => {
   c.header('Cache-Control', 'no-store')
 })
 
-/** A router whose routes need a Clerk session and count against the caller's `api` rate limit. */
-function authenticated() {
+/** A router whose routes need a Clerk session and count against the caller's rate limit for `group`. */
+function authenticated(group: 'api' | 'proxy' = 'api') {
   const router = new OpenAPIHono<SessionEnv>({ defaultHook: validationHook })
-  router.use(requireSession, rateLimit('api'), privateAnswers)
+  router.use(requireSession, rateLimit(group), privateAnswers)
   return router
 }
+
+/** Everything but the Amazon proxy, which streams up to 1 MiB to Amazon and has its own limit. */
+const jsonBodyLimit = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: (c) => errorResponse(c, 413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`),
+})
 
 export function createApp() {
   // Handlers after basePath(): OpenAPIHono's basePath() builds a new app that does not keep them.
@@ -76,18 +85,14 @@ export function createApp() {
   api.use('/webhooks/*', rateLimit('webhooks'))
   // The full health check reads the database on every call; liveness (/health/live) touches nothing.
   api.use('/health', rateLimit('public'))
-  api.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => errorResponse(c, 413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`),
-    }),
-  )
+  api.use((c, next) => (c.req.path.startsWith('/api/amazon/') ? next() : jsonBodyLimit(c, next)))
   api.openAPIRegistry.registerComponent('securitySchemes', 'clerkSession', {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description: "A Clerk session token (the dashboard gets one from Clerk's getToken()).",
   })
+  registerProxyDocs(api.openAPIRegistry)
   api.doc31('/openapi.json', openApiDocument)
   api.get('/docs', (c) => c.html(renderApiReference(api.getOpenAPI31Document(openApiDocument))))
 
@@ -100,7 +105,8 @@ export function createApp() {
     // Mounted apart: the callback is reached by a browser coming back from Amazon, without a session.
     .route('/auth/amazon/connect', authenticated().route('/', amazonConnectRoutes))
     .route('/auth/amazon/callback', amazonCallbackRoutes)
-    .route('/accounts', authenticated().route('/', accountRoutes))
+    .route('/accounts', authenticated().route('/', accountRoutes).route('/', accountUsageRoutes))
+    .route('/amazon', authenticated('proxy').route('/', amazonProxyRoutes))
 }
 
 export type AppType = ReturnType<typeof createApp>

@@ -26,6 +26,7 @@ const ERROR_DESCRIPTIONS = {
   404: 'No such resource for this caller',
   409: 'Conflicts with the current state',
   413: 'The body is too large',
+  415: 'The body’s Content-Type is not the one the operation requires',
   429: 'Rate limited; see Retry-After',
   502: 'An upstream service (Amazon) refused the request',
   503: 'A dependency or the configuration is unavailable',

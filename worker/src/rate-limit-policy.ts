@@ -2,10 +2,10 @@ import { z } from 'zod'
 import { ConfigError } from './env.ts'
 
 /**
- * Quotas, each counted on its own: authenticated API, unauthenticated routes, inbound webhooks, and
+ * Quotas, each counted on its own: authenticated API, the Amazon proxy, unauthenticated routes, inbound webhooks, and
  * failed authentications (per client address, on every route that needs a session).
  */
-export const RATE_LIMIT_GROUPS = ['api', 'public', 'webhooks', 'auth_failures'] as const
+export const RATE_LIMIT_GROUPS = ['api', 'proxy', 'public', 'webhooks', 'auth_failures'] as const
 export type RateLimitGroup = (typeof RATE_LIMIT_GROUPS)[number]
 
 /** One quota: at most `limit` units per `windowSeconds`, counted under `name`. */
@@ -16,6 +16,9 @@ type Quota = Omit<RateLimitPolicy, 'name'>
 const DEFAULT_QUOTAS: Record<RateLimitGroup, Quota> = {
   // Dashboard and API consumers, per signed-in user.
   api: { limit: 120, windowSeconds: 60 },
+  // Calls through the Amazon proxy, per signed-in user. Amazon's own per-operation limits are enforced
+  // separately (and mostly tighter) by the proxy's token buckets; this caps one user's share of the Worker.
+  proxy: { limit: 600, windowSeconds: 60 },
   // The OAuth callback and the full health check, per client IP: a person connects an account now and
   // then, a monitor polls every few seconds; NAT can share an IP.
   public: { limit: 30, windowSeconds: 60 },

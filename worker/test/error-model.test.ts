@@ -76,6 +76,8 @@ describe('the API description', () => {
       '/api/accounts/{id}',
       '/api/accounts/{id}/events',
       '/api/accounts/{id}/sync',
+      '/api/accounts/{id}/usage',
+      '/api/amazon/{accountId}/{amazonPath}',
       '/api/auth/amazon/callback',
       '/api/auth/amazon/connect',
       '/api/client-config',
@@ -90,6 +92,9 @@ describe('the API description', () => {
     expect(document.components.securitySchemes.clerkSession!.scheme).toBe('bearer')
     expect(document.components.schemas).toHaveProperty('Error')
     expect(document.components.schemas).toHaveProperty('Profile')
+    const proxy = document.paths['/api/amazon/{accountId}/{amazonPath}']!
+    expect(Object.keys(proxy).sort()).toEqual(['delete', 'get', 'patch', 'post', 'put'])
+    expect(Object.keys(proxy.get!.responses)).toEqual(expect.arrayContaining(['200', '404', '409', '413', '415', '429']))
   })
 
   it('has a readable reference page listing every operation', async () => {

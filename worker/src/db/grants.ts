@@ -1,4 +1,4 @@
-import type { AmazonGrantRow, GrantStatus, RefreshErrorClass, StartedGrant } from './database-types.ts'
+import type { AmazonGrantRow, GrantStatus, RefreshErrorClass, StartedGrant, UserAccountRow } from './database-types.ts'
 import { check, DatabaseError, type Db } from './supabase.ts'
 
 /**
@@ -16,7 +16,11 @@ export interface GrantStore {
   fail(grantId: string, owner: string, errorClass: RefreshErrorClass): Promise<GrantStatus | null>
   /** Gives back a lease that was not needed. */
   release(grantId: string, owner: string): Promise<void>
+  /** The accounts the grant opens and who owns them: what the proxy checks every call against. */
+  accounts(grantId: string): Promise<GrantAccount[]>
 }
+
+export type GrantAccount = Pick<UserAccountRow, 'id' | 'user_id' | 'provider' | 'region' | 'external_id' | 'status'>
 
 export type CompletedTokens = {
   /** Ciphertexts under `fernetKeyId`; `refreshToken` null keeps the stored one (it must be under the same key). */
@@ -63,6 +67,9 @@ export function supabaseGrantStore(db: Db): GrantStore {
     },
     async release(grantId, owner) {
       check('release grant', await db.rpc('release_grant', { p_grant_id: grantId, p_owner: owner }))
+    },
+    async accounts(grantId) {
+      return check('read grant accounts', await db.from('user_accounts').select('id, user_id, provider, region, external_id, status').eq('grant_id', grantId)) ?? []
     },
   }
 }

@@ -80,7 +80,8 @@ export function rateLimit(group: RateLimitGroup): MiddlewareHandler<AppEnv> {
     await next()
     if (!charged) return
     // After the handler, on whatever response it produced: c.header() copies a Response returned
-    // as-is (e.g. a proxied fetch, whose headers are immutable) before changing it.
-    for (const [name, value] of Object.entries(charged.headers)) c.header(name, value)
+    // as-is (e.g. a proxied fetch, whose headers are immutable) before changing it. Appended: the
+    // Amazon proxy states the operation's own policy in the same fields.
+    for (const [name, value] of Object.entries(charged.headers)) c.header(name, value, { append: true })
   }
 }

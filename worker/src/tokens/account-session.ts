@@ -6,6 +6,11 @@ import { decryptToken, encryptingKeyId, encryptToken } from '../crypto/token-cip
 import { type CompletedTokens, type GrantStore, supabaseGrantStore } from '../db/grants.ts'
 import { DatabaseError, serviceDb } from '../db/supabase.ts'
 import { type AmazonConfig, type Bindings, parseAmazonConfig, parseConfig } from '../env.ts'
+import { AccountDirectory, type Ownership } from '../proxy/account-directory.ts'
+import { type Admission, type Admitted, type NotAdmitted, type OperationRef, ProxyGate } from '../proxy/proxy-gate.ts'
+import { createRestrictedDataToken } from '../proxy/restricted-data-token.ts'
+import type { BucketState } from '../proxy/token-bucket.ts'
+import type { AccountUsage, CallOutcome } from '../proxy/usage.ts'
 import { failureOf, type RefreshFailure } from './refresh-errors.ts'
 
 /** A cached access token is handed out while more than this remains (the cron refreshes at the same mark). */
@@ -53,6 +58,7 @@ export class AccountSession extends DurableObject<Bindings> {
   #cached: { accessToken: string; expiresAt: number } | undefined
   #inFlight: Promise<Refreshed> | undefined
   #lastFailure: RefreshFailure | null = null
+  #gate: ProxyGate | undefined
   /** The database side; tests replace it to make writes fail. */
   store: GrantStore | undefined
 
@@ -100,10 +106,35 @@ export class AccountSession extends DurableObject<Bindings> {
     return { outcome, timings }
   }
 
-  /** Disconnect and reconnect: the cached token may belong to tokens that are gone. */
+  /** Disconnect and reconnect: the cached token, the accounts and any RDT may belong to a consent that is gone. */
   async invalidate(): Promise<void> {
     this.#cached = undefined
     this.#lastFailure = null
+    this.#gate?.invalidate()
+  }
+
+  /** The proxy, per call: ownership, the operation's bucket, and the token (or RDT) to send. */
+  admit(admission: Admission): Promise<Admitted | NotAdmitted> {
+    return this.#proxyGate().admit(admission)
+  }
+
+  /** The proxy, for an answer it already has (an edge-cache hit): only whether the caller owns the account. */
+  authorize(grantId: string, userId: string, accountId: string): Promise<Ownership> {
+    return this.#proxyGate().authorize(grantId, userId, accountId)
+  }
+
+  /** The proxy: Amazon answered 429. */
+  async throttled(externalId: string, operation: OperationRef, retryAfterMs: number | null): Promise<BucketState> {
+    return this.#proxyGate().throttled(externalId, operation, retryAfterMs)
+  }
+
+  /** The proxy: a call of the owner's finished (a rate Amazon stated on a success corrects the bucket). */
+  async record(outcome: CallOutcome, learned: { externalId: string; operation: OperationRef; rate: number } | null): Promise<void> {
+    this.#proxyGate().record(outcome, learned)
+  }
+
+  async usage(accountId: string, externalId: string): Promise<AccountUsage & { buckets: Record<string, BucketState> }> {
+    return this.#proxyGate().usage(accountId, externalId)
   }
 
   async health(): Promise<SessionHealth> {
@@ -271,6 +302,17 @@ export class AccountSession extends DurableObject<Bindings> {
       if (error instanceof InvalidToken) return false
       throw error
     }
+  }
+
+  #proxyGate(): ProxyGate {
+    this.#gate ??= new ProxyGate({
+      directory: new AccountDirectory((grantId) => this.#grants().accounts(grantId)),
+      accessToken: (grantId) => this.accessToken(grantId),
+      mintRdt: (account, accessToken, resource) => createRestrictedDataToken(this.#config().amazonBaseUrl, account.region, accessToken, resource),
+      storage: this.ctx.storage.kv,
+      now: Date.now,
+    })
+    return this.#gate
   }
 
   #config(): AmazonConfig {
