@@ -5,8 +5,7 @@ import { userDb } from '../db/supabase.ts'
 import { parseConfig } from '../env.ts'
 import { errorResponse, errorResponses, validationHook } from '../errors.ts'
 import { accountSession } from '../tokens/session-stub.ts'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+import { isUuid } from '../validation/uuid.ts'
 
 const RateLimitStateSchema = z
   .object({
@@ -54,7 +53,7 @@ const usageRoute = createRoute({
 
 export const accountUsageRoutes = new OpenAPIHono<SessionEnv>({ defaultHook: validationHook }).openapi(usageRoute, async (c) => {
   const { id } = c.req.valid('param')
-  const account = UUID.test(id) ? await getAccount(userDb(parseConfig(c.env), c.var.sessionToken), id) : null
+  const account = isUuid(id) ? await getAccount(userDb(parseConfig(c.env), c.var.sessionToken), id) : null
   if (!account) return errorResponse(c, 404, 'account_not_found', 'No such account.')
   if (!account.grant_id) return c.json({ account_id: id, since: null, operations: [] }, 200)
   const usage = await accountSession(c.env, account.grant_id).usage(id, account.external_id)

@@ -10,11 +10,10 @@ import { errorResponse, errorResponses } from '../errors.ts'
 import { refreshFailureResponses } from '../tokens/refresh-errors.ts'
 import { accountSession } from '../tokens/session-stub.ts'
 import { safeText } from '../validation/safe-text.ts'
+import { isUuid } from '../validation/uuid.ts'
 
 /** Amazon asks sellers to re-authorize a public SP-API app every 365 days (Ads grants have no such term). */
 const REAUTHORIZE_AFTER_MS = 365 * 24 * 60 * 60 * 1000
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** How many audit events GET /api/accounts/{id}/events returns. */
 const EVENTS_LIMIT = 20
@@ -186,13 +185,13 @@ export const accountRoutes = new OpenAPIHono<SessionEnv>()
   })
   .openapi(getRoute, async (c) => {
     const { id } = c.req.valid('param')
-    if (!UUID.test(id)) return notFound(c)
+    if (!isUuid(id)) return notFound(c)
     const account = await getAccount(userDb(parseConfig(c.env), c.var.sessionToken), id)
     return account ? c.json(present(account), 200) : notFound(c)
   })
   .openapi(patchRoute, async (c) => {
     const { id } = c.req.valid('param')
-    if (!UUID.test(id)) return notFound(c)
+    if (!isUuid(id)) return notFound(c)
     const patch = c.req.valid('json')
     const db = userDb(parseConfig(c.env), c.var.sessionToken)
     // Each change is one database function that writes its audit event in the same transaction (and none
@@ -205,7 +204,7 @@ export const accountRoutes = new OpenAPIHono<SessionEnv>()
   })
   .openapi(deleteRoute, async (c) => {
     const { id } = c.req.valid('param')
-    if (!UUID.test(id)) return notFound(c)
+    if (!isUuid(id)) return notFound(c)
     // One call as the caller: the account, its grant when it was the grant's last account (a trigger) and
     // the `disconnected` event go together, or not at all; not theirs is not found.
     const account = await disconnectAccount(userDb(parseConfig(c.env), c.var.sessionToken), id)
@@ -216,14 +215,14 @@ export const accountRoutes = new OpenAPIHono<SessionEnv>()
   })
   .openapi(eventsRoute, async (c) => {
     const { id } = c.req.valid('param')
-    if (!UUID.test(id)) return notFound(c)
+    if (!isUuid(id)) return notFound(c)
     const db = userDb(parseConfig(c.env), c.var.sessionToken)
     if (!(await getAccount(db, id))) return notFound(c)
     return c.json({ events: await listAccountEvents(db, id, EVENTS_LIMIT) }, 200)
   })
   .openapi(syncRoute, async (c) => {
     const { id } = c.req.valid('param')
-    if (!UUID.test(id)) return notFound(c)
+    if (!isUuid(id)) return notFound(c)
     const config = parseConfig(c.env)
     const db = userDb(config, c.var.sessionToken)
     const account = await getAccount(db, id)

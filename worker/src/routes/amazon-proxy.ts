@@ -17,6 +17,7 @@ import { refusedAccessToken, retryAfterMs, returnedHeaders, statedRate, upstream
 import type { CallOutcome } from '../proxy/usage.ts'
 import { refreshFailureResponses } from '../tokens/refresh-errors.ts'
 import { accountSession } from '../tokens/session-stub.ts'
+import { isUuid } from '../validation/uuid.ts'
 
 /** Request bodies Amazon gets through the proxy: counted while they stream in, refused past this. */
 export const MAX_PROXY_BODY_BYTES = 1024 * 1024
@@ -25,7 +26,6 @@ export const MAX_PROXY_BODY_BYTES = 1024 * 1024
 const MAX_ATTEMPTS = 4
 const BACKOFF_BASE_MS = 250
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const PROXY_PREFIX = /^\/api\/amazon\/[^/]+/
 
 type Call = {
@@ -62,7 +62,7 @@ export const amazonProxyRoutes = new Hono<SessionEnv>().on(
 /** One proxied call: ownership, operation, steering headers, the edge cache, then Amazon. */
 async function proxyCall(c: Context<SessionEnv, '/:accountId/*'>): Promise<Response> {
   const accountId = c.req.param('accountId')
-  if (!UUID.test(accountId)) return accountNotFound(c)
+  if (!isUuid(accountId)) return accountNotFound(c)
   const url = new URL(c.req.url)
   // The raw path, still percent-encoded, exactly as it will be sent to Amazon.
   const path = url.pathname.replace(PROXY_PREFIX, '') || '/'
@@ -138,10 +138,9 @@ async function forward(c: Context<SessionEnv>, call: Call, body: ArrayBuffer | u
   let renewedToken = false
 
   /** Counts the call for the account's owner; `learned`: the rate Amazon stated on a success. */
-  const finish = (response: Response, learned: { externalId: string; rate: number | null } | null = null) => {
+  const finish = (response: Response, learned: { externalId: string; rate: number } | null = null) => {
     outcome.status = response.status
-    const rate = learned?.rate ?? null
-    c.executionCtx.waitUntil(session.record(outcome, learned && rate !== null ? { externalId: learned.externalId, operation, rate } : null))
+    c.executionCtx.waitUntil(session.record(outcome, learned && { ...learned, operation }))
     return response
   }
 
@@ -198,9 +197,8 @@ async function forward(c: Context<SessionEnv>, call: Call, body: ArrayBuffer | u
       return finish(amazonAnswer(upstream, text, admitted.bucket, operation))
     }
 
-    const ok = upstream.status >= 200 && upstream.status < 300
-    const learned = ok ? { externalId: admitted.account.externalId, rate: statedRate(upstream.headers) } : null
-    return finish(amazonAnswer(upstream, upstream.body, admitted.bucket, operation), learned)
+    const rate = upstream.ok ? statedRate(upstream.headers) : null
+    return finish(amazonAnswer(upstream, upstream.body, admitted.bucket, operation), rate === null ? null : { externalId: admitted.account.externalId, rate })
   }
 }
 
@@ -252,7 +250,7 @@ function notAdmitted(c: Context<SessionEnv>, call: Call, refusal: NotAdmitted): 
 const retryAfterSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000))
 
 function accountNotFound(c: Context) {
-  return errorResponse(c, 404, 'account_not_found', 'No such account among yours.')
+  return errorResponse(c, 404, 'account_not_found', 'No such account.')
 }
 
 function reauthRequired(c: Context) {
