@@ -16,6 +16,10 @@ import { failureOf, type RefreshFailure } from './refresh-errors.ts'
 /** A cached access token is handed out while more than this remains (the cron refreshes at the same mark). */
 export const MIN_REMAINING_MS = 5 * 60_000
 
+/** The access token's ciphertext and expiry in the object's storage: an idle object loses its memory, not its storage. */
+const KEPT_TOKEN_KEY = 'access'
+type KeptToken = { ciphertext: string; expiresAt: number }
+
 /** Waits between tries of a token write before it is parked in storage for the alarm. */
 const WRITE_RETRY_DELAYS_MS = [0, 250, 1_000]
 const PENDING_RETRY_MS = 10_000
@@ -57,6 +61,8 @@ type Refreshed = { result: TokenResult; outcome: ClaimOutcome; timings: RefreshT
 export class AccountSession extends DurableObject<Bindings> {
   #cached: { accessToken: string; expiresAt: number } | undefined
   #inFlight: Promise<Refreshed> | undefined
+  /** One read of the stored token for every caller that finds none in memory. */
+  #loading: Promise<TokenResult | undefined> | undefined
   #lastFailure: RefreshFailure | null = null
   #gate: ProxyGate | undefined
   /** The database side; tests replace it to make writes fail. */
@@ -68,7 +74,10 @@ export class AccountSession extends DurableObject<Bindings> {
       const cached = this.#usable()
       if (cached) return cached
       if (!this.#inFlight) {
-        const stored = await this.#loadStored(grantId)
+        this.#loading ??= this.#loadStored(grantId).finally(() => {
+          this.#loading = undefined
+        })
+        const stored = await this.#loading
         if (stored) return stored
       }
       // A refresh may have finished while the stored row was read.
@@ -108,7 +117,7 @@ export class AccountSession extends DurableObject<Bindings> {
 
   /** Disconnect and reconnect: the cached token, the accounts and any RDT may belong to a consent that is gone. */
   async invalidate(): Promise<void> {
-    this.#cached = undefined
+    this.#forget()
     this.#lastFailure = null
     this.#gate?.invalidate()
   }
@@ -150,20 +159,43 @@ export class AccountSession extends DurableObject<Bindings> {
     if ((await this.#flushPending()) === 'write_pending') await this.ctx.storage.setAlarm(Date.now() + PENDING_RETRY_MS)
   }
 
+  /** Holds the token in memory, and its ciphertext in storage for after an eviction. */
+  #remember(accessToken: string, expiresAt: number, ciphertext: string): void {
+    this.#cached = { accessToken, expiresAt }
+    this.ctx.storage.kv.put(KEPT_TOKEN_KEY, { ciphertext, expiresAt } satisfies KeptToken)
+  }
+
+  #forget(): void {
+    this.#cached = undefined
+    this.ctx.storage.kv.delete(KEPT_TOKEN_KEY)
+  }
+
   #usable(): TokenResult | undefined {
     if (!this.#cached || this.#cached.expiresAt - Date.now() <= MIN_REMAINING_MS) return undefined
     return { ok: true, accessToken: this.#cached.accessToken, expiresAt: new Date(this.#cached.expiresAt).toISOString() }
   }
 
-  /** After a restart: the stored access token, if it still has more than 5 minutes; a known dead end; or undefined (refresh). */
+  /**
+   * After the object lost its memory: the access token it kept in storage, else the database's, if it
+   * still has more than 5 minutes; a known dead end; or undefined (refresh).
+   */
   async #loadStored(grantId: string): Promise<TokenResult | undefined> {
+    const kept = this.ctx.storage.kv.get<KeptToken>(KEPT_TOKEN_KEY)
+    if (kept && kept.expiresAt - Date.now() > MIN_REMAINING_MS) {
+      try {
+        this.#cached = { accessToken: await decryptToken(this.#config(), kept.ciphertext), expiresAt: kept.expiresAt }
+        return this.#usable()
+      } catch (error) {
+        if (!(error instanceof InvalidToken)) throw error // its key was retired: read the database's
+      }
+    }
     const stored = await this.#grants().read(grantId)
     if (!stored) return { ok: false, failure: 'not_found' }
     if (stored.status === 'reauth_required') return { ok: false, failure: 'reauth_required' }
     const expiresAt = stored.access_token_expires_at ? Date.parse(stored.access_token_expires_at) : 0
     if (!stored.access_token || expiresAt - Date.now() <= MIN_REMAINING_MS) return undefined
     try {
-      this.#cached = { accessToken: await decryptToken(this.#config(), stored.access_token), expiresAt }
+      this.#remember(await decryptToken(this.#config(), stored.access_token), expiresAt, stored.access_token)
     } catch (error) {
       if (!(error instanceof InvalidToken)) throw error
       return undefined // the refresh path records key_missing if the refresh token cannot be read either
@@ -230,7 +262,7 @@ export class AccountSession extends DurableObject<Bindings> {
     await timed(timings, 'databaseMs', this.#grants().fail(grantId, owner, errorClass))
     const failure = failureOf(errorClass)
     this.#lastFailure = failure
-    if (failure === 'reauth_required') this.#cached = undefined
+    if (failure === 'reauth_required') this.#forget()
     return { result: { ok: false, failure }, outcome: 'failed', timings }
   }
 
@@ -245,7 +277,8 @@ export class AccountSession extends DurableObject<Bindings> {
       try {
         const won = await this.#grants().complete(pending.grantId, pending.owner, pending.tokens)
         // Lost: a reconnect replaced the tokens, or the lease expired and was claimed again.
-        if (!won) this.#cached = undefined
+        if (won && this.#cached) this.#remember(this.#cached.accessToken, this.#cached.expiresAt, pending.tokens.accessToken)
+        if (!won) this.#forget()
         return won ? 'won' : 'lost'
       } catch (error) {
         if (!(error instanceof DatabaseError)) throw error
@@ -283,7 +316,7 @@ export class AccountSession extends DurableObject<Bindings> {
       if (!(error instanceof DatabaseError)) throw error
       return 'write_pending'
     }
-    this.#cached = undefined // a reconnect replaced the consent: the parked tokens are not its
+    this.#forget() // a reconnect replaced the consent: the parked tokens are not its
     return this.#pendingDone('none')
   }
 
@@ -306,7 +339,7 @@ export class AccountSession extends DurableObject<Bindings> {
 
   #proxyGate(): ProxyGate {
     this.#gate ??= new ProxyGate({
-      directory: new AccountDirectory((grantId) => this.#grants().accounts(grantId)),
+      directory: new AccountDirectory((grantId) => this.#grants().accounts(grantId), this.ctx.storage.kv),
       accessToken: (grantId) => this.accessToken(grantId),
       mintRdt: (account, accessToken, resource) => createRestrictedDataToken(this.#config().amazonBaseUrl, account.region, accessToken, resource),
       storage: this.ctx.storage.kv,

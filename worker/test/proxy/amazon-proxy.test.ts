@@ -1,9 +1,10 @@
 // The Amazon proxy end to end inside workerd: route → AccountSession (ownership, buckets, RDTs) → the
 // Amazon stand-in, which enforces Amazon's documented usage plans and counts the 429s it answers.
-import { SELF } from 'cloudflare:test'
+import { runInDurableObject, SELF } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { amazonControl, connectSeller, countAmazonRequests, injectFault, syncedUser } from '../support/amazon.ts'
 import { serviceClient } from '../support/db.ts'
+import { accountSession } from '../../src/tokens/session-stub.ts'
 import { bindings, connectAds } from '../support/token-engine.ts'
 
 const db = serviceClient()
@@ -40,6 +41,10 @@ const throttlesOf = async (subject: string) =>
     (sum, entry) => sum + entry.count,
     0,
   )
+
+/** Usage is counted once the answer has left, so read it until the counts settle. */
+const usageFor = (token: string, accountId: string, operationId: string) =>
+  expect.poll(async () => (await usageOf(token, accountId)).operations.find((entry) => entry.operation_id === operationId), { timeout: 5_000 })
 
 async function usageOf(token: string, accountId: string) {
   const response = await SELF.fetch(`http://localhost/api/accounts/${accountId}/usage`, { headers: { authorization: `Bearer ${token}` } })
@@ -171,8 +176,7 @@ describe('rate shaping', () => {
       expect(answer.headers.get('ratelimit')).toContain('"amazon-getOrders";r=0')
     }
     expect(await throttlesOf(subject)).toBe(0)
-    const usage = (await usageOf(token, accountId)).operations.find((entry) => entry.operation_id === 'getOrders')!
-    expect(usage).toMatchObject({ calls: 50, throttled_by_sellersync: 30, throttled_by_amazon: 0 })
+    await usageFor(token, accountId, 'getOrders').toMatchObject({ calls: 50, throttled_by_sellersync: 30, throttled_by_amazon: 0 })
   })
 
   it('past the burst, a call waits for the next token inside its budget instead of failing', async () => {
@@ -182,8 +186,7 @@ describe('rate shaping', () => {
     const answers = await Promise.all(Array.from({ length: 31 }, () => proxy(token, accountId, `/orders/v0/orders/${orderId}`, { headers: { 'Sellersync-Max-Wait': '3000' } })))
     expect(answers.map((answer) => answer.status)).toEqual(Array(31).fill(200))
     expect(await throttlesOf(subject)).toBe(0)
-    const usage = (await usageOf(token, accountId)).operations.find((entry) => entry.operation_id === 'getOrder')!
-    expect(usage).toMatchObject({ calls: 31, shaped_waits: 1, throttled_by_sellersync: 0 })
+    await usageFor(token, accountId, 'getOrder').toMatchObject({ calls: 31, shaped_waits: 1, throttled_by_sellersync: 0 })
   })
 
   it('learns the rate Amazon states on a successful answer', async () => {
@@ -195,8 +198,7 @@ describe('rate shaping', () => {
       const answer = await proxy(token, accountId, '/catalog/2022-04-01/items?marketplaceIds=ATVPDKIKX0DER&keywords=mug')
       expect(answer.status).toBe(200)
       expect(answer.headers.get('x-amzn-ratelimit-limit')).toBe('5')
-      const usage = (await usageOf(token, accountId)).operations.find((entry) => entry.operation_id === 'searchCatalogItems')!
-      expect(usage.rate_limit).toMatchObject({ rate: 5, burst: 2, source: 'amazon' })
+      await usageFor(token, accountId, 'searchCatalogItems').toMatchObject({ rate_limit: { rate: 5, burst: 2, source: 'amazon' } })
     } finally {
       await amazonControl('POST', '/rate-limits', { operation: 'searchCatalogItems', rate: 2, burst: 2 })
     }
@@ -210,7 +212,7 @@ describe('rate shaping', () => {
     // Amazon's 429 empties the bucket: the retry waits for the next token (2 s at 0.5/s), inside 5 s.
     expect((await proxy(token, accountId, path, { headers: { 'Sellersync-Max-Wait': '5000' } })).status).toBe(200)
 
-    expect((await usageOf(token, accountId)).operations.find((entry) => entry.operation_id === 'getOrder')).toMatchObject({ calls: 1, throttled_by_amazon: 1 })
+    await usageFor(token, accountId, 'getOrder').toMatchObject({ calls: 1, throttled_by_amazon: 1 })
 
     // Without budget, Amazon's 429 is passed on as Amazon wrote it, with the wait our bucket now needs.
     const items = `/orders/v0/orders/${orderId}/orderItems`
@@ -219,7 +221,7 @@ describe('rate shaping', () => {
     expect(passedOn.status).toBe(429)
     expect(passedOn.json().errors[0].code).toBe('QuotaExceeded')
     expect(Number(passedOn.headers.get('retry-after'))).toBeGreaterThanOrEqual(2) // getOrderItems: 0.5/s
-    expect((await usageOf(token, accountId)).operations.find((entry) => entry.operation_id === 'getOrderItems')).toMatchObject({ calls: 1, throttled_by_amazon: 1 })
+    await usageFor(token, accountId, 'getOrderItems').toMatchObject({ calls: 1, throttled_by_amazon: 1 })
   })
 })
 
@@ -322,5 +324,19 @@ describe('the warm path', () => {
     expect(databaseCalls).toHaveLength(0)
     expect(fetches.mock.calls.length).toBeGreaterThanOrEqual(3) // the spy does see the Amazon calls
     expect(logged.join('\n')).not.toMatch(SECRETS)
+  })
+
+  it('keeps what an evicted session needs in its storage: the account list and the token’s ciphertext, never the token', async () => {
+    const { token, accountId } = await seller()
+    expect((await proxy(token, accountId, '/sellers/v1/marketplaceParticipations')).status).toBe(200)
+    const { data } = await db.from('user_accounts').select('grant_id').eq('id', accountId).single()
+    const stored = await runInDurableObject(accountSession(bindings, data!.grant_id!), (_instance, state) => ({
+      directory: state.storage.kv.get<{ accounts: Array<{ id: string }> }>('directory'),
+      access: state.storage.kv.get<{ ciphertext: string; expiresAt: number }>('access'),
+    }))
+    expect(stored.directory!.accounts.map((entry) => entry.id)).toEqual([accountId])
+    expect(stored.access!.ciphertext).toMatch(/^gAAAAA/)
+    expect(stored.access!.expiresAt).toBeGreaterThan(Date.now() + 5 * 60_000)
+    expect(JSON.stringify(stored)).not.toMatch(/Atz[ar]\|/)
   })
 })
