@@ -12,6 +12,8 @@ export type SeedOptions = {
   count: number
   /** Prefix of the accounts' external ids (unique per user, provider and region). */
   externalIdPrefix: string
+  /** The external id of the account at `index`, instead of prefix + number (e.g. the seller's real id). */
+  externalId?: (index: number) => string
   accessTokenExpiresAt: Date
   nextRefreshAt: Date
 }
@@ -54,7 +56,7 @@ export async function seedGrants(sql: Sql, stack: LocalStack, options: SeedOptio
       user_id: options.userId,
       provider: 'sp_api',
       region: 'na',
-      external_id: `${options.externalIdPrefix}${String(start + index).padStart(7, '0')}`,
+      external_id: options.externalId?.(start + index) ?? `${options.externalIdPrefix}${String(start + index).padStart(7, '0')}`,
       display_name: `Bench seller ${start + index}`,
       grant_id: grant.id,
     }))
