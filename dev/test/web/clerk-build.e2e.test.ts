@@ -10,7 +10,9 @@
 // plain-http port: nothing else differs from a browser talking to Clerk.
 //
 // Signs in with email + password (and fails with a wrong one), lands on /accounts/ whose API calls carry
-// the session token the Frontend API minted, keeps the session over a reload, signs out. Signs a new user
+// the session token the Frontend API minted, keeps the session over a reload, connects an SP-API account through
+// the Amazon stand-in and reads its orders on the Overview and sends a call from the API console through the
+// Amazon proxy (the same token), signs out. Signs a new user
 // up through Clerk's own <SignUp/> (the emailed code read from the stand-in's outbox), whom the user.created
 // webhook brings into the Worker's database, and fails for an email address that already has an account.
 // Shows the app-start failure ("sellersync could not start") when /api/client-config fails, and recovers on
@@ -152,14 +154,14 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
 
   it('paints a loading state from the exported HTML, before any script runs', () => {
     // The publishable key arrives at run time, so the export cannot prerender the pages: only this shell.
-    for (const page of ['sign-in', 'accounts', 'settings']) {
+    for (const page of ['sign-in', 'accounts', 'settings', 'overview', 'console']) {
       const html = readFileSync(join(root, `web/out-clerk/${page}/index.html`), 'utf8')
       expect(html).toMatch(/<main class="center muted" aria-busy="true">Loading…<\/main>/)
     }
   })
 
   it('serves every page with a CSP that allows the Frontend API the key names, Turnstile and no other host', async () => {
-    for (const path of ['/sign-in/', '/sign-up/', '/accounts/', '/settings/', '/no-such-page/']) {
+    for (const path of ['/sign-in/', '/sign-up/', '/accounts/', '/settings/', '/overview/', '/console/', '/no-such-page/']) {
       const { csp } = await fetchPage(`${appUrl}${path}`, CLERK_SCRIPT_SOURCES)
       expect(csp.get('connect-src'), path).toEqual(["'self'", 'https://*.clerk.accounts.dev'])
       expect(csp.get('img-src'), path).toEqual(["'self'", 'data:', 'https://img.clerk.com'])
@@ -286,6 +288,42 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
     for (const request of afterReload) expect(new URL(request.url()).searchParams.get('__clerk_db_jwt')).toBe(devBrowser!.value)
     expect(afterReload.map(fapiPath)).not.toContain('/v1/dev_browser') // the same browser, not a new one
   })
+
+  it('reads the orders on the Overview and sends a console call through the Amazon proxy with the Frontend API’s session token', async () => {
+    // An SP-API account first, through the Amazon stand-in's consent page (its default NA seller: US, CA, MX).
+    await page.getByRole('button', { name: 'Connect an Amazon account' }).click()
+    await page.getByRole('dialog', { name: 'Connect an Amazon account' }).getByRole('button', { name: 'Continue to Amazon' }).click()
+    await page.getByRole('button', { name: 'Approve' }).click()
+    await page.waitForURL(`${appUrl}/accounts/`)
+    await expect.poll(() => page.locator('li.account').count()).toBe(1)
+    const nav = (name: string) => page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name, exact: true }).click()
+
+    const orders = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/orders/v0/orders'))
+    await nav('Overview')
+    await page.waitForURL(`${appUrl}/overview/`)
+    const answer = await orders
+    expect(answer.status()).toBe(200)
+    await expect.poll(() => mintedByFapi.includes(answer.request().headers().authorization!.replace(/^Bearer /, ''))).toBe(true)
+    await expect.poll(() => page.getByRole('table', { name: 'Orders per day (Pacific Time)' }).locator('tbody tr').count()).toBe(7)
+    expect(await page.getByRole('region', { name: 'Latest orders' }).locator('tbody tr').count()).toBe(10)
+    expect(await seriousA11yViolations(page)).toEqual([])
+    await screenshot('overview')
+
+    await nav('API console')
+    await page.waitForURL(`${appUrl}/console/`)
+    await page.getByRole('button', { name: 'Send' }).click()
+    const response = page.getByRole('region', { name: 'Response' })
+    await expect.poll(() => response.locator('.status-code').textContent()).toBe('200')
+    expect(await response.locator('.headers dt').allTextContents()).toEqual(expect.arrayContaining(['RateLimit', 'RateLimit-Policy']))
+    expect(await seriousA11yViolations(page)).toEqual([])
+    await screenshot('console')
+
+    // As it was: no account, for the tests after this one.
+    await nav('Accounts')
+    await page.locator('li.account').getByRole('button', { name: 'Disconnect' }).click()
+    await page.getByRole('dialog', { name: /^Disconnect / }).getByRole('button', { name: 'Disconnect' }).click()
+    await expect.poll(() => page.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible()).toBe(true)
+  }, 90_000)
 
   it('signs out from the profile menu and ends the session at the Frontend API', async () => {
     expect(signedIn).toBeDefined()

@@ -3,10 +3,14 @@
 // in a private state directory on free ports, and drives Debian's Chromium with playwright-core:
 // sign in → empty state → connect through the Amazon stand-in's consent page (the token's health and the
 // Activity list) → rename → a second account (marketplace picker) → make default → switch the active account
-// (remembered across reloads) → sync → Activity failing to load, then loading → reconnect after the seller
-// revokes the app → disconnect → an ended session goes back to sign in. axe-core scans the
-// sign-in, sign-up and settings pages, the empty accounts page, the accounts page with accounts and the connect
-// dialog, each in the light and the dark color scheme (no serious/critical issues). The pages' security and
+// (remembered across reloads) → sync → the Overview of the active account (its orders of the last 7 days through
+// the Amazon proxy, a reload answered by the edge cache, a rate limit counted down and retried, a reconnect asked
+// for) → the API console (getMarketplaceParticipations with its rate-limit headers and the account's usage, an
+// Amazon error as Amazon wrote it) → Activity failing to load, then loading → reconnect after the seller
+// revokes the app → an Ads account's Sponsored Products campaigns on the Overview → disconnect → an ended
+// session goes back to sign in. axe-core scans the sign-in, sign-up and settings pages, the empty accounts page,
+// the accounts page with accounts and the connect dialog, the Overview (SP-API and Ads) and the API console,
+// each in the light and the dark color scheme (no serious/critical issues). The pages' security and
 // caching headers (the export's `_headers`) are checked as the Worker serves them, and no page may report a
 // Content-Security-Policy violation, except the inline script one test injects to see it refused.
 // Screenshots at 390 px and 1280 px go to test-results/. Skipped when /usr/bin/chromium is missing.
@@ -41,6 +45,8 @@ async function amazonControl(path: string, body: unknown = {}): Promise<unknown>
 }
 
 const card = (name: string | RegExp) => page.locator('li.account').filter({ has: page.getByRole('heading', { name }) })
+/** Follows a link of the top bar's navigation. */
+const nav = (name: string) => page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name, exact: true }).click()
 const selector = () => page.getByLabel('Active account')
 
 async function screenshot(name: string) {
@@ -88,7 +94,7 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
   })
 
   it('serves every page with its security headers: a CSP allowing its own inline scripts and the stand-in, and no framing', async () => {
-    for (const path of ['/', '/accounts/', '/settings/', '/sign-in/', '/sign-up/', '/no-such-page/']) {
+    for (const path of ['/', '/accounts/', '/settings/', '/overview/', '/console/', '/sign-in/', '/sign-up/', '/no-such-page/']) {
       const { status, csp } = await fetchPage(`${appUrl}${path}`)
       expect(status, path).toBe(path === '/no-such-page/' ? 404 : 200)
       // Our API (same origin) and the stand-in the publishable key names (127.0.0.1 on a free port), nothing else.
@@ -289,6 +295,137 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await expect.poll(() => page.getByText('EU store is up to date.').isVisible()).toBe(true)
   })
 
+  it('shows the active account’s orders of the last 7 days on the Overview, and a reload is served by the edge cache', async () => {
+    // US store is active: the stand-in's NA seller (US, CA, MX), 6 orders a marketplace, one a day, the newest an hour old.
+    const ordersAnswer = () => page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/orders/v0/orders'))
+    const first = ordersAnswer()
+    await nav('Overview')
+    await page.waitForURL(`${appUrl}/overview/`)
+    await expect.poll(() => page.locator(':focus').textContent()).toBe('Overview') // focus on the new page's h1
+    const answer = await first
+    expect(answer.status()).toBe(200)
+    expect(answer.request().headers()['cache-control']).toBe('max-age=60')
+    expect(answer.headers()['x-cache']).toBe('MISS')
+    const query = new URL(answer.url()).searchParams
+    expect(query.get('MarketplaceIds')!.split(',').sort()).toEqual(['A1AM78C64UM0Y8', 'A2EUQ1WTGCTBG2', 'ATVPDKIKX0DER'])
+    expect(query.get('MaxResultsPerPage')).toBe('100')
+    // Midnight, Pacific Time, six days ago: the same URL all day, so the edge cache can answer it.
+    const windowStart = Date.now() - Date.parse(query.get('CreatedAfter')!)
+    expect(windowStart).toBeGreaterThan(6 * 86_400_000 - 3_600_000) // an hour either way: a DST change in the week
+    expect(windowStart).toBeLessThanOrEqual(7 * 86_400_000 + 3_600_000)
+
+    const connection = page.getByRole('region', { name: 'Connection' })
+    for (const country of ['United States', 'Canada', 'Mexico']) expect(await connection.getByText(country, { exact: false }).count()).toBeGreaterThan(0)
+    expect(await connection.locator('.health').textContent()).toMatch(/^Connected · token renewed /)
+    const perDay = page.getByRole('table', { name: 'Orders per day (Pacific Time)' })
+    await expect.poll(() => perDay.locator('tbody tr').count()).toBe(7)
+    const counts = (await perDay.locator('tbody td').allTextContents()).map(Number)
+    expect(counts.reduce((sum, count) => sum + count, 0)).toBe(18)
+    expect(counts.at(-1)! + counts.at(-2)!).toBeGreaterThan(0) // the newest, 1–2 hours old: today, or yesterday just after midnight
+    const latest = page.getByRole('region', { name: 'Latest orders' }).locator('tbody tr')
+    expect(await latest.count()).toBe(10)
+    const times = await latest.locator('time').evaluateAll((nodes) => nodes.map((node) => Date.parse(node.getAttribute('datetime')!)))
+    expect(times).toEqual([...times].sort((a, b) => b - a)) // newest first
+    expect(Date.now() - times[0]!).toBeLessThan(3 * 3_600_000) // an hour (and up to another) before the stand-in started
+    expect(await latest.first().locator('td').nth(3).textContent()).toMatch(/^(\$|CA\$|MX\$)[\d,]+\.\d\d$/)
+    expect(await seriousA11yViolations(page)).toEqual([])
+    await screenshot('overview')
+
+    const again = ordersAnswer()
+    await page.reload()
+    const cached = await again
+    expect(cached.status()).toBe(200)
+    expect(cached.headers()['x-cache']).toBe('HIT')
+    await expect.poll(() => perDay.locator('tbody tr').count()).toBe(7)
+  }, 60_000)
+
+  it('says when Amazon’s rate limit holds the orders back and retries by itself, and leads to Accounts when only a reconnect helps', async () => {
+    const getOrders = (url: URL) => url.pathname.endsWith('/orders/v0/orders')
+    const proxyError = (status: number, code: string, message: string, details?: unknown) => (route: import('playwright-core').Route) =>
+      route.fulfill({ status, contentType: 'application/json', body: JSON.stringify({ error: { code, message, ...(details ? { details } : {}) } }) })
+    const orders = page.getByRole('region', { name: 'Orders, last 7 days' })
+    const perDay = orders.getByRole('table', { name: 'Orders per day (Pacific Time)' })
+
+    const limited = proxyError(429, 'amazon_rate_limited', 'Amazon allows getOrders at a limited rate for this seller.', { retryAfterSeconds: 3, operationId: 'getOrders', source: 'sellersync' })
+    await page.route(getOrders, limited)
+    await page.reload()
+    await expect.poll(() => orders.getByRole('alert').textContent()).toMatch(/^Amazon limits this call; retrying in [123] s\.$/)
+    expect(await perDay.count()).toBe(0)
+    await screenshot('overview-rate-limited')
+    await page.unroute(getOrders, limited)
+    await expect.poll(() => perDay.locator('tbody tr').count()).toBe(7) // the countdown ran out and the retry got through
+    expect(await orders.getByRole('alert').count()).toBe(0)
+
+    const refused = proxyError(409, 'account_reauth_required', 'Amazon no longer accepts this account’s authorization; reconnect it on the Accounts page.')
+    await page.route(getOrders, refused)
+    await page.reload()
+    await expect.poll(() => orders.getByRole('alert').textContent()).toContain('Amazon no longer accepts this account’s authorization')
+    expect(await orders.getByRole('link', { name: 'Reconnect on the Accounts page' }).getAttribute('href')).toBe('/accounts/')
+    expect(await seriousA11yViolations(page)).toEqual([])
+    await page.unroute(getOrders, refused)
+  }, 60_000)
+
+  it('sends getMarketplaceParticipations from the API console, and shows the answer, its headers and the rate limits', async () => {
+    await nav('API console')
+    await page.waitForURL(`${appUrl}/console/`)
+    await expect.poll(() => page.locator(':focus').textContent()).toBe('API console')
+    const operation = page.getByRole('combobox', { name: 'Operation' })
+    expect(await operation.inputValue()).toBe('GET /sellers/v1/marketplaceParticipations')
+    const sent = page.waitForRequest((r) => new URL(r.url()).pathname.endsWith('/sellers/v1/marketplaceParticipations'))
+    await page.getByRole('button', { name: 'Send' }).click()
+    const request = await sent
+    expect(request.headers()['sellersync-max-wait']).toBe('2000')
+    const response = page.getByRole('region', { name: 'Response' })
+    await expect.poll(() => response.locator('.status-code').textContent()).toBe('200')
+    expect(await response.locator('.headers dt').allTextContents()).toEqual(
+      expect.arrayContaining(['x-amzn-RequestId', 'x-amzn-RateLimit-Limit', 'RateLimit', 'RateLimit-Policy', 'X-Request-Id']),
+    )
+    expect(await response.locator('.response-body').textContent()).toContain('ATVPDKIKX0DER')
+    // The session token goes in the request only, never on the page.
+    const token = request.headers().authorization!.replace(/^Bearer /, '')
+    expect(await page.content()).not.toContain(token)
+    const usage = page.getByRole('region', { name: 'Rate limits' })
+    const participations = usage.getByRole('row', { name: /getMarketplaceParticipations/ })
+    await expect.poll(() => participations.locator('td').first().textContent()).toBe('1')
+    expect(await participations.locator('td').last().textContent()).toMatch(/^\d+ of \d+ left · [\d.]+\/s/)
+    expect(await seriousA11yViolations(page)).toEqual([])
+    await screenshot('console')
+
+    // Amazon's own error, as Amazon wrote it; and a wait budget of the seller's choosing.
+    await page.getByLabel('Filter operations').fill('orders v0 getorders')
+    await operation.selectOption('GET /orders/v0/orders')
+    await page.getByLabel('Wait up to (ms)').fill('0')
+    const failing = page.waitForRequest((r) => new URL(r.url()).pathname.endsWith('/orders/v0/orders'))
+    await page.getByRole('button', { name: 'Send' }).click()
+    expect((await failing).headers()['sellersync-max-wait']).toBe('0')
+    await expect.poll(() => response.locator('.status-code').textContent()).toBe('400')
+    const alert = response.getByRole('alert')
+    expect(await alert.textContent()).toContain('Amazon answered 400.')
+    expect(await alert.getByRole('listitem').first().textContent()).toBe('InvalidInput Invalid Input — MarketplaceIds is required.')
+    await expect.poll(() => usage.getByRole('row', { name: /getOrders/ }).locator('td').first().textContent()).toBe('2') // the Overview's, and this one
+
+    // A restricted operation: the data elements go as Sellersync-RDT, and the buyer's data comes back.
+    await page.getByLabel('Query string').fill(`MarketplaceIds=ATVPDKIKX0DER&CreatedAfter=${new Date(Date.now() - 3 * 86_400_000).toISOString()}`)
+    await page.getByLabel('Data elements').fill('buyerInfo, shippingAddress')
+    const restricted = page.waitForRequest((r) => new URL(r.url()).pathname.endsWith('/orders/v0/orders'))
+    await page.getByRole('button', { name: 'Send' }).click()
+    expect((await restricted).headers()['sellersync-rdt']).toBe('buyerInfo,shippingAddress')
+    await expect.poll(() => response.locator('.status-code').textContent()).toBe('200')
+    expect(await response.locator('.response-body').textContent()).toContain('"ShippingAddress"')
+
+    // A path parameter is one encoded segment: the slash reaches Amazon inside the order id.
+    await page.getByLabel('Filter operations').fill('')
+    await operation.selectOption('GET /orders/v0/orders/{orderId}')
+    const byId = page.waitForRequest((r) => new URL(r.url()).pathname.includes('/orders/v0/orders/'))
+    await page.getByLabel('{orderId} path parameter').fill('123/456')
+    await page.getByRole('button', { name: 'Send' }).click()
+    expect(new URL((await byId).url()).pathname).toMatch(/\/orders\/v0\/orders\/123%2F456$/)
+    await expect.poll(() => response.locator('.status-code').textContent()).toBe('404')
+    expect(await response.getByRole('alert').getByRole('listitem').first().textContent()).toBe('NotFound Resource not found — Order 123/456 was not found.')
+    await nav('Accounts')
+    await page.waitForURL(`${appUrl}/accounts/`)
+  }, 60_000)
+
   it('lists an account’s activity, with a retry in its place when it cannot be loaded', async () => {
     const failing = (route: import('playwright-core').Route) =>
       route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal_error', message: 'Something went wrong on our side; try again shortly.' } }) })
@@ -360,6 +497,50 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
       'Reconnected',
       'Amazon refused the authorization — reconnect needed',
     ])
+  })
+
+  it('shows an Ads account’s Sponsored Products campaigns on the Overview', async () => {
+    await amazonControl('/next-ads-account', { name: 'US ads', profiles: [{ marketplaceId: 'ATVPDKIKX0DER', name: 'US ads' }] })
+    await page.getByRole('button', { name: 'Connect an account' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Connect an Amazon account' })
+    await dialog.getByLabel('Amazon Ads').check()
+    await dialog.getByRole('button', { name: 'Continue to Amazon' }).click()
+    await page.getByRole('button', { name: 'Approve' }).click()
+    await page.waitForURL(`${appUrl}/accounts/`)
+    await expect.poll(() => page.locator('li.account').count()).toBe(3)
+    await selector().selectOption((await card('US ads').getAttribute('data-account-id'))!)
+    await expect.poll(() => card('US ads').getAttribute('aria-current')).toBe('true')
+
+    const listed = page.waitForRequest((r) => new URL(r.url()).pathname.endsWith('/sp/campaigns/list'))
+    await nav('Overview')
+    const request = await listed
+    expect(request.method()).toBe('POST')
+    expect(request.headers()).toMatchObject({ 'content-type': 'application/vnd.spCampaign.v3+json', accept: 'application/vnd.spCampaign.v3+json' })
+    expect(request.postDataJSON()).toEqual({ maxResults: 100 })
+    const campaigns = page.getByRole('table', { name: 'Sponsored Products campaigns' })
+    await expect.poll(() => campaigns.locator('tbody tr').count()).toBe(3)
+    const rows = campaigns.locator('tbody tr')
+    expect(await Promise.all([0, 1, 2].map((index) => rows.nth(index).locator('td').allTextContents()))).toEqual([
+      ['Stand-in SP campaign 1', 'Enabled', '$10.00 a day'],
+      ['Stand-in SP campaign 2', 'Paused', '$20.00 a day'],
+      ['Stand-in SP campaign 3', 'Archived', '$30.00 a day'],
+    ])
+    expect(await page.getByRole('region', { name: 'Connection' }).textContent()).toContain('Amazon Ads')
+    expect(await seriousA11yViolations(page)).toEqual([])
+    await screenshot('overview-ads')
+  }, 60_000)
+
+  it('disconnects the Ads account, and the Overview follows the account active next', async () => {
+    await nav('Accounts')
+    await page.waitForURL(`${appUrl}/accounts/`)
+    await card('US ads').getByRole('button', { name: 'Disconnect' }).click()
+    await page.getByRole('dialog', { name: /^Disconnect US ads/ }).getByRole('button', { name: 'Disconnect' }).click()
+    await expect.poll(() => page.locator('li.account').count()).toBe(2)
+    await nav('Overview')
+    await expect.poll(() => page.getByRole('region', { name: 'Orders, last 7 days' }).isVisible()).toBe(true) // the default, EU store
+    expect(await page.getByRole('region', { name: 'Sponsored Products campaigns' }).count()).toBe(0)
+    await nav('Accounts')
+    await page.waitForURL(`${appUrl}/accounts/`)
   })
 
   it('disconnects the accounts after confirming', async () => {

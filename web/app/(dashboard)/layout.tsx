@@ -4,16 +4,19 @@ import { usePathname, useRouter } from 'next/navigation'
 import { type ReactNode, useEffect } from 'react'
 import { AccountSelector } from '../../components/AccountSelector.tsx'
 import { LoadingPage } from '../../components/LoadingPage.tsx'
+import { MainNav } from '../../components/MainNav.tsx'
 import { ProfileDropdown } from '../../components/ProfileDropdown.tsx'
 import { RegionBoundary } from '../../components/RegionBoundary.tsx'
 import { ActiveAccountProvider } from '../../lib/active-account.tsx'
 import { useAuthState } from '../../lib/auth/index.ts'
+import { useHeadingFocus } from '../../lib/use-heading-focus.ts'
 
 /** Every dashboard page: signed-out visitors go to /sign-in and come back here afterwards. */
 export default function DashboardLayout({ children }: { children: ReactNode }) {
   const auth = useAuthState()
   const router = useRouter()
   const pathname = usePathname()
+  useHeadingFocus()
 
   useEffect(() => {
     if (auth.status !== 'signed-out') return
@@ -28,6 +31,7 @@ export default function DashboardLayout({ children }: { children: ReactNode }) {
         <Link href="/accounts/" className="brand">
           sellersync
         </Link>
+        <MainNav />
         <div className="topbar-end">
           <RegionBoundary title="Account switch unavailable" variant="inline">
             <AccountSelector />

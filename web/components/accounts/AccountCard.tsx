@@ -13,11 +13,11 @@ import { useActiveAccount } from '../../lib/active-account.tsx'
 import { marketplaceById } from '../../lib/marketplaces.ts'
 import { Modal } from '../Modal.tsx'
 import { timeAgo } from '../../lib/relative-time.ts'
-import { tokenHealth } from '../../lib/token-health.ts'
 import { useNow } from '../../lib/use-now.ts'
 import { AccountActivity } from './AccountActivity.tsx'
+import { AccountHealth } from './AccountHealth.tsx'
 import { accountName, marketplaceLabel, providerLabels, regionLabels, statusLabels } from './labels.ts'
-import { lastErrorMessage, renewalNotice } from './notices.ts'
+import { accountNotices } from './notices.ts'
 
 export function AccountCard({ account }: { account: Account }) {
   const sync = useSyncAccount()
@@ -28,13 +28,7 @@ export function AccountCard({ account }: { account: Account }) {
   const { account: activeAccount } = useActiveAccount()
   const isActive = activeAccount?.id === account.id
   const now = useNow()
-  const health = tokenHealth(account, now)
-  // One problem at a time under the health line: a failed sync is news only while the token is fine (a token
-  // failure is the health line itself), and the yearly re-authorization only while no reconnect is asked already.
-  const syncError = account.last_error && (health.state === 'connected' || health.state === 'renewing') ? lastErrorMessage(account.last_error) : null
-  const yearly = renewalNotice(account.reauthorize_by, now)
-  const renewal = health.reconnect || syncError ? null : yearly
-  const needsReconnect = health.reconnect || yearly !== null
+  const notices = accountNotices(account, now)
   const [redirecting, setRedirecting] = useState(false)
   const [renaming, setRenaming] = useState(false)
   const [confirming, setConfirming] = useState(false)
@@ -143,12 +137,10 @@ export function AccountCard({ account }: { account: Account }) {
           <dd>{account.last_sync_at ? <time dateTime={account.last_sync_at}>{timeAgo(account.last_sync_at, now)}</time> : 'Never'}</dd>
         </div>
       </dl>
-      <p className={`small health tone-${health.tone}`}>{health.message}</p>
-      {syncError && <p className="form-error small">{syncError}</p>}
-      {renewal && <p className="small renewal">{renewal}</p>}
+      <AccountHealth notices={notices} />
 
       <div className="actions wrap">
-        {needsReconnect && (
+        {notices.needsReconnect && (
           <button type="button" className="button small primary" onClick={() => void onReconnect()} disabled={busy}>
             {connect.isPending || redirecting ? 'Opening Amazon…' : 'Reconnect'}
           </button>

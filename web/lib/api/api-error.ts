@@ -1,13 +1,18 @@
-/** A failed call to the Worker: its `{ error: { code, message } }` (written for users), or network_error (status 0). */
+/**
+ * A failed call to the Worker: its `{ error: { code, message, details? } }` (the message written for users), or
+ * network_error (status 0). `details` carries what a page needs to act on it, e.g. `retryAfterSeconds`.
+ */
 export class ApiError extends Error {
   readonly status: number
   readonly code: string
+  readonly details: Readonly<Record<string, unknown>> | undefined
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, details?: Readonly<Record<string, unknown>>) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.code = code
+    this.details = details
   }
 }
 
