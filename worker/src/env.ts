@@ -1,8 +1,7 @@
+/// <reference path="../worker-configuration.d.ts" />
 import { z } from 'zod'
 import { FernetKeysConfigError, multiFernetFromConfig } from './crypto/fernet-keys.ts'
 import type { MultiFernet } from './crypto/fernet.ts'
-import type { UserRateLimiter } from './durable/user-rate-limiter.ts'
-import type { AccountSession } from './tokens/account-session.ts'
 import type { RefreshMessage } from './tokens/refresh-message.ts'
 
 /** A PEM pasted into a secret often arrives with literal "\n" sequences; accept both forms. */
@@ -35,6 +34,15 @@ const configSchema = z.object({
   CLERK_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must start with whsec_'),
   /** Optional JSON overriding rate limits per route group; parsed in rate-limit-policy.ts. */
   RATE_LIMITS: z.string().optional(),
+  /** Clerk's secret key: the Worker verifies API keys (`ak_…`) with Clerk's Backend API. Without it, API keys are refused with 503. */
+  CLERK_SECRET_KEY: z.preprocess((value) => (value === '' ? undefined : value), z.string().regex(/^sk_(test|live)_\S+$/, 'must be a Clerk secret key (sk_test_… or sk_live_…)').optional()),
+  /** Clerk's Backend API; default https://api.clerk.com (the local stack points it at the stand-in). */
+  CLERK_API_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url({ protocol: /^https?$/ }).default('https://api.clerk.com')),
+  /**
+   * The Supabase project's JWT secret. API-key callers have no Clerk session token to hand PostgREST, so
+   * the Worker signs a 60-second one for the key's user with it (row-level security applies unchanged).
+   */
+  SUPABASE_JWT_SECRET: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(32, 'must be the project JWT secret (32 characters or more)').optional()),
 })
 
 export type Config = z.infer<typeof configSchema>
@@ -98,12 +106,15 @@ export type AmazonConfig = {
   amazonBaseUrl: string | undefined
 }
 
-/** The bindings Cloudflare hands the Worker: vars and secrets as strings, plus Durable Objects. */
-export type Bindings = { [K in keyof z.input<typeof configSchema> | keyof z.input<typeof amazonConfigSchema>]?: string } & {
-  USER_RATE_LIMITER: DurableObjectNamespace<UserRateLimiter>
-  ACCOUNT_SESSION: DurableObjectNamespace<AccountSession>
-  TOKEN_REFRESH_QUEUE: Queue<RefreshMessage>
-}
+/** Vars and secrets: not in wrangler.toml, so their names come from the schemas above, which check them. */
+type Settings = { [K in keyof z.input<typeof configSchema> | keyof z.input<typeof amazonConfigSchema>]?: string }
+
+/**
+ * The bindings Cloudflare hands the Worker. Durable Objects and the Queue producer are wrangler.toml's, typed
+ * by `Env` in worker/worker-configuration.d.ts (generated: `npm run types:worker`); wrangler cannot know a
+ * queue's message type, so that one is given here. Vars and secrets are strings (Settings).
+ */
+export type Bindings = { [K in keyof Env]: K extends 'TOKEN_REFRESH_QUEUE' ? Queue<RefreshMessage> : Env[K] } & Settings
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'

@@ -95,8 +95,6 @@ export const marketplaces: readonly Marketplace[] = Object.freeze([
 export type SpApiRegionHosts = {
   /** `sellingpartnerapi-{na,eu,fe}.amazon.com` */
   apiHost: string
-  /** The AWS region of the endpoint (part of a SigV4 credential scope, where one is still used). */
-  awsRegion: string
   /** LWA token host for SP-API grants: api.amazon.com in every region. */
   tokenHost: string
   /** The marketplace a region-only connect starts from (its Seller Central host). */
@@ -104,9 +102,9 @@ export type SpApiRegionHosts = {
 }
 
 export const spApiRegions: Readonly<Record<Region, SpApiRegionHosts>> = Object.freeze({
-  na: { apiHost: 'sellingpartnerapi-na.amazon.com', awsRegion: 'us-east-1', tokenHost: 'api.amazon.com', defaultMarketplaceId: 'ATVPDKIKX0DER' },
-  eu: { apiHost: 'sellingpartnerapi-eu.amazon.com', awsRegion: 'eu-west-1', tokenHost: 'api.amazon.com', defaultMarketplaceId: 'A1F83G8C2ARO7P' },
-  fe: { apiHost: 'sellingpartnerapi-fe.amazon.com', awsRegion: 'us-west-2', tokenHost: 'api.amazon.com', defaultMarketplaceId: 'A1VC38T7YXB528' },
+  na: { apiHost: 'sellingpartnerapi-na.amazon.com', tokenHost: 'api.amazon.com', defaultMarketplaceId: 'ATVPDKIKX0DER' },
+  eu: { apiHost: 'sellingpartnerapi-eu.amazon.com', tokenHost: 'api.amazon.com', defaultMarketplaceId: 'A1F83G8C2ARO7P' },
+  fe: { apiHost: 'sellingpartnerapi-fe.amazon.com', tokenHost: 'api.amazon.com', defaultMarketplaceId: 'A1VC38T7YXB528' },
 })
 
 export type AdsRegionHosts = {
@@ -135,11 +133,6 @@ export function marketplaceById(id: string): Marketplace | undefined {
   return byId.get(id)
 }
 
-export function marketplaceByCountryCode(countryCode: string): Marketplace | undefined {
-  const code = countryCode.toUpperCase() === 'UK' ? 'GB' : countryCode.toUpperCase()
-  return marketplaces.find((marketplace) => marketplace.countryCode === code)
-}
-
 export function marketplacesInRegion(region: Region): Marketplace[] {
   return marketplaces.filter((marketplace) => marketplace.region === region)
 }
@@ -154,11 +147,6 @@ export function adsHosts(region: Region): AdsRegionHosts {
 
 export function sellerCentralHost(marketplaceId: string): string | undefined {
   return byId.get(marketplaceId)?.sellerCentralHost
-}
-
-/** Every distinct Seller Central consent host. */
-export function sellerCentralHosts(): string[] {
-  return [...new Set(marketplaces.map((marketplace) => marketplace.sellerCentralHost))]
 }
 
 /** Which region an SP-API host (`sellingpartnerapi-eu.amazon.com`) serves; undefined for other hosts. */

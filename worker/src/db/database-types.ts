@@ -1,69 +1,60 @@
-// The slice of the schema (supabase/migrations) the Worker reads and writes, in supabase-js's
-// `Database` shape so queries are type-checked. Keep it in step with the migrations.
+// The schema as the Worker's supabase-js client sees it: the generated `Database` (database.generated.ts,
+// `npm run types:db`, from supabase/migrations), refined where a generator cannot see, and names for the
+// rows the code uses. Hand-kept, and small: every refinement below is checked against the generated types,
+// so a refinement naming a column, function or argument the schema does not have fails to compile, and so
+// does one that contradicts the schema's type (see Refinable).
+import type { CheckedColumns, Database as GeneratedDatabase, Json } from './database.generated.ts'
 
-type Timestamp = string
+type Generated = GeneratedDatabase['public']
+type GeneratedTables = Generated['Tables']
+type GeneratedFunctions = Generated['Functions']
 
-export type UserRow = {
-  id: string
-  email: string | null
-  first_name: string | null
-  last_name: string | null
-  image_url: string | null
-  clerk_updated_at: number
-  created_at: Timestamp
-  updated_at: Timestamp
-  deleted_at: Timestamp | null
+/** `Base` with the keys of `Patch` replaced; the optional ones stay optional (Insert, Update, defaulted arguments). */
+type Replace<Base, Patch> = { [K in keyof Base]: K extends keyof Patch ? Patch[K] : Base[K] }
+
+/**
+ * What a refinement may say about a key of `Base`: a narrower type, or (`Widen` = null) also null. A key
+ * `Base` lacks can only be `never`, so naming it is an error.
+ */
+type Refinable<Base, Patch, Widen = never> = { [K in keyof Patch]: K extends keyof Base ? Base[K] | Widen : never }
+
+/** A JSON object: what a jsonb column with CHECK (jsonb_typeof(…) = 'object') holds. */
+type JsonObject = { [key: string]: Json }
+
+// ── Tables ─────────────────────────────────────────────────────────────────────────────────────────
+// The generator types `text` as `string`; CheckedColumns (generated too) has the value lists of the
+// schema's CHECK (column IN (…)) constraints. Nullable columns stay nullable.
+type ColumnRefinements = {
+  [T in keyof GeneratedTables]: (T extends keyof CheckedColumns ? CheckedColumns[T] : unknown) & (T extends keyof ColumnsByHand ? ColumnsByHand[T] : unknown)
 }
 
-export type WebhookEventRow = { svix_id: string; type: string; received_at: Timestamp }
+/** Column types no constraint spells out for a generator. */
+type ColumnsByHand = CheckColumns<{
+  account_events: { detail: JsonObject } // CHECK (jsonb_typeof(detail) = 'object')
+}>
+type CheckColumns<P extends { [T in keyof P]: T extends keyof GeneratedTables ? Refinable<GeneratedTables[T]['Row'], P[T]> : never }> = P
 
-export type DeletedUserRow = { id: string; deleted_at: Timestamp }
+type RefineColumns<Columns, Patch> = { [K in keyof Columns]: K extends keyof Patch ? Patch[K] | Extract<Columns[K], null | undefined> : Columns[K] }
 
-export type UserAccountRow = {
-  id: string
-  user_id: string
-  provider: 'sp_api' | 'ads'
-  region: 'na' | 'eu' | 'fe'
-  external_id: string
-  marketplaces: string[]
-  display_name: string | null
-  status: 'active' | 'refreshing' | 'reauth_required' | 'error' | 'disconnected'
-  is_default: boolean
-  authorized_at: Timestamp
-  last_sync_at: Timestamp | null
-  last_error: string | null
-  grant_id: string | null
-  created_at: Timestamp
-  updated_at: Timestamp
+type Tables = {
+  [T in keyof GeneratedTables]: {
+    [Part in keyof GeneratedTables[T]]: Part extends 'Row' | 'Insert' | 'Update'
+      ? RefineColumns<GeneratedTables[T][Part], ColumnRefinements[T]>
+      : GeneratedTables[T][Part]
+  }
 }
 
-/** How the last refresh of a grant failed (README, "Refresh error classes"). */
-export type RefreshErrorClass = 'invalid_grant' | 'invalid_client' | 'unavailable' | 'throttled' | 'invalid_request' | 'key_missing'
+type Row<T extends keyof Tables> = Tables[T]['Row']
 
-export type GrantStatus = 'active' | 'refreshing' | 'reauth_required' | 'error'
+export type UserRow = Row<'users'>
+export type UserAccountRow = Row<'user_accounts'>
+export type AmazonGrantRow = Row<'amazon_grants'>
+export type OAuthStateRow = Row<'oauth_states'>
+export type AccountEventRow = Row<'account_events'>
 
-/** One Login with Amazon consent. Token columns are Fernet ciphertexts, readable by the service role only. */
-export type AmazonGrantRow = {
-  id: string
-  user_id: string
-  provider: 'sp_api' | 'ads'
-  region: 'na' | 'eu' | 'fe'
-  refresh_token: string
-  access_token: string | null
-  access_token_expires_at: Timestamp | null
-  fernet_key_id: string
-  status: GrantStatus
-  next_refresh_at: Timestamp | null
-  refresh_attempts: number
-  last_error_class: RefreshErrorClass | null
-  last_attempt_at: Timestamp | null
-  last_refreshed_at: Timestamp | null
-  lease_owner: string | null
-  lease_expires_at: Timestamp | null
-  refresh_started_at: Timestamp | null
-  created_at: Timestamp
-  updated_at: Timestamp
-}
+/** How the last refresh of a grant failed (docs/architecture.md, "Refresh error classes"). */
+export type RefreshErrorClass = NonNullable<AmazonGrantRow['last_error_class']>
+export type GrantStatus = AmazonGrantRow['status']
 
 /** What start_grant_refresh hands the refresher. */
 export type StartedGrant = Pick<
@@ -71,163 +62,83 @@ export type StartedGrant = Pick<
   'id' | 'user_id' | 'provider' | 'region' | 'status' | 'refresh_token' | 'access_token' | 'access_token_expires_at' | 'fernet_key_id' | 'refresh_attempts'
 >
 
-export type OAuthStateRow = {
-  state_hash: string
-  user_id: string
-  provider: 'sp_api' | 'ads'
-  region: 'na' | 'eu' | 'fe'
-  marketplace_id: string | null
-  nonce_hash: string
-  redirect_to: string | null
-  created_at: Timestamp
-  expires_at: Timestamp
-  consumed_at: Timestamp | null
-}
+// ── Functions ──────────────────────────────────────────────────────────────────────────────────────
+// Postgres does not record which arguments a function accepts null for, nor what its jsonb holds, so the
+// generator types every argument and result as non-null and jsonb as Json: these say what the SQL allows.
+// A function returning table rows (SetofOptions) returns the refined rows above, with no entry here.
 
-export type AccountEventKind =
-  | 'connected'
-  | 'reconnected'
-  | 'refreshed'
-  | 'refresh_failed'
-  | 'reauth_required'
-  | 'synced'
-  | 'renamed'
-  | 'default_changed'
-  | 'disconnected'
+/** A result may be narrower than generated, and null where the generator could not know. */
+type RefinableResult<Base> = Json extends Base ? Json : Base extends readonly (infer Item)[] ? Array<{ [K in keyof Item]: Item[K] | null }> : Base | null
 
-export type AccountEventRow = {
-  id: number
-  account_id: string | null
-  user_id: string
-  kind: AccountEventKind
-  detail: Record<string, unknown>
-  created_at: Timestamp
-}
+type CheckFunctions<
+  P extends {
+    [F in keyof P]: F extends keyof GeneratedFunctions
+      ? { Args?: Refinable<GeneratedFunctions[F]['Args'], P[F] extends { Args: infer A } ? A : object, null>; Returns?: RefinableResult<GeneratedFunctions[F]['Returns']> }
+      : never
+  },
+> = P
 
-type Relationship = { foreignKeyName: string; columns: string[]; isOneToOne: boolean; referencedRelation: string; referencedColumns: string[] }
-
-type Table<Row, Required extends keyof Row, Relationships extends Relationship[] = []> = {
-  Row: Row
-  Insert: Pick<Row, Required> & Partial<Row>
-  Update: Partial<Row>
-  Relationships: Relationships
-}
-
-export type Database = {
-  public: {
-    Tables: {
-      users: Table<UserRow, 'id' | 'clerk_updated_at'>
-      webhook_events: Table<WebhookEventRow, 'svix_id' | 'type'>
-      deleted_users: Table<DeletedUserRow, 'id'>
-      user_accounts: Table<
-        UserAccountRow,
-        'provider' | 'region' | 'external_id',
-        [{ foreignKeyName: 'user_accounts_grant_id_fkey'; columns: ['grant_id']; isOneToOne: false; referencedRelation: 'amazon_grants'; referencedColumns: ['id'] }]
-      >
-      amazon_grants: Table<AmazonGrantRow, 'user_id' | 'provider' | 'region' | 'refresh_token' | 'fernet_key_id'>
-      oauth_states: Table<OAuthStateRow, 'state_hash' | 'user_id' | 'provider' | 'region' | 'nonce_hash'>
-      account_events: Table<AccountEventRow, 'user_id' | 'kind'>
+type FunctionRefinements = CheckFunctions<{
+  sync_clerk_user: { Args: { p_email: string | null; p_first_name: string | null; p_last_name: string | null; p_image_url: string | null } }
+  save_connected_accounts: {
+    Args: {
+      p_provider: UserAccountRow['provider']
+      p_region: UserAccountRow['region']
+      p_accounts: Array<{ external_id: string; marketplaces: string[]; display_name: string | null }>
+      p_access_token: string | null
+      p_access_token_expires_at: string | null
     }
-    Views: Record<never, never>
-    Functions: {
-      sync_clerk_user: {
-        Args: {
-          p_id: string
-          p_email: string | null
-          p_first_name: string | null
-          p_last_name: string | null
-          p_image_url: string | null
-          p_clerk_updated_at: number
-        }
-        Returns: boolean
-      }
-      delete_clerk_user: {
-        Args: { p_id: string }
-        Returns: undefined
-      }
-      consume_oauth_state: {
-        Args: { p_state_hash: string; p_nonce_hash: string }
-        Returns: OAuthStateRow[]
-      }
-      save_connected_accounts: {
-        Args: {
-          p_user_id: string
-          p_provider: 'sp_api' | 'ads'
-          p_region: 'na' | 'eu' | 'fe'
-          p_accounts: Array<{ external_id: string; marketplaces: string[]; display_name: string | null }>
-          p_refresh_token: string
-          p_access_token: string | null
-          p_access_token_expires_at: Timestamp | null
-          p_fernet_key_id: string
-        }
-        Returns: UserAccountRow[]
-      }
-      record_account_sync: {
-        Args: { p_account_id: string; p_marketplaces: string[] | null; p_error: string | null }
-        Returns: UserAccountRow
-      }
-      claim_due_grants: {
-        Args: { p_limit: number; p_lease_seconds: number }
-        Returns: Array<{ grant_id: string; lease_owner: string; refresh_attempts: number }>
-      }
-      start_grant_refresh: {
-        Args: { p_grant_id: string; p_owner: string; p_claimed_owner: string | null; p_lease_seconds: number }
-        Returns: StartedGrant[]
-      }
-      complete_grant_refresh: {
-        Args: {
-          p_grant_id: string
-          p_owner: string
-          p_access_token: string
-          p_access_token_expires_at: Timestamp
-          p_refresh_token: string | null
-          p_fernet_key_id: string
-        }
-        Returns: boolean
-      }
-      fail_grant_refresh: {
-        Args: { p_grant_id: string; p_owner: string; p_error_class: RefreshErrorClass }
-        Returns: GrantStatus | null
-      }
-      release_grant: {
-        Args: { p_grant_id: string; p_owner: string }
-        Returns: boolean | null
-      }
-      save_reencrypted_grants: {
-        Args: {
-          p_rows: Array<{
-            id: string
-            refresh_token: string
-            access_token: string | null
-            previous_refresh_token: string
-            previous_access_token: string | null
-            fernet_key_id: string
-          }>
-        }
-        Returns: number
-      }
-      token_engine_health: {
-        Args: { p_current_key_id: string }
-        Returns: { grants_on_older_keys: number; sp_api_client: RefreshErrorClass | 'ok' | null; ads_client: RefreshErrorClass | 'ok' | null }
-      }
-      set_default_account: {
-        Args: { p_account_id: string }
-        Returns: UserAccountRow
-      }
-      rename_account: {
-        Args: { p_account_id: string; p_display_name: string | null }
-        Returns: UserAccountRow
-      }
-      disconnect_account: {
-        Args: { p_account_id: string }
-        Returns: UserAccountRow
-      }
-      prune_expired: {
-        Args: { p_limit: number }
-        Returns: Array<{ oauth_states: number; webhook_events: number; account_events: number }>
-      }
-    }
-    Enums: Record<never, never>
-    CompositeTypes: Record<never, never>
   }
+  record_account_sync: { Args: { p_marketplaces: string[] | null; p_error: string | null } }
+  rename_account: { Args: { p_display_name: string | null } }
+  start_grant_refresh: { Args: { p_claimed_owner: string | null }; Returns: StartedGrant[] }
+  complete_grant_refresh: { Args: { p_refresh_token: string | null } }
+  fail_grant_refresh: { Args: { p_error_class: RefreshErrorClass }; Returns: GrantStatus | null }
+  release_grant: { Returns: boolean | null }
+  save_reencrypted_grants: {
+    Args: {
+      p_rows: Array<{
+        id: string
+        refresh_token: string
+        access_token: string | null
+        previous_refresh_token: string
+        previous_access_token: string | null
+        fernet_key_id: string
+      }>
+    }
+  }
+  token_engine_health: {
+    Returns: { grants_on_older_keys: number; sp_api_client: RefreshErrorClass | 'ok' | null; ads_client: RefreshErrorClass | 'ok' | null }
+  }
+}>
+
+/** The refined rows of the table a row-returning function returns (one, or a set); else the generated result. */
+type DefaultResult<F extends { Returns: unknown }> = F extends { SetofOptions: { to: infer T extends keyof Tables; isSetofReturn: infer Many } }
+  ? Many extends true
+    ? Row<T>[]
+    : Row<T>
+  : F['Returns']
+
+/** The refinement of a function's Args or Returns, else `Otherwise`. */
+type Refined<F extends keyof GeneratedFunctions, Part extends 'Args' | 'Returns', Otherwise> = F extends keyof FunctionRefinements
+  ? FunctionRefinements[F] extends { [P in Part]: infer Refinement }
+    ? Refinement
+    : Otherwise
+  : Otherwise
+
+type Functions = {
+  [F in keyof GeneratedFunctions]: {
+    [Part in keyof GeneratedFunctions[F]]: Part extends 'Args'
+      ? Replace<GeneratedFunctions[F]['Args'], Refined<F, 'Args', Record<never, never>>>
+      : Part extends 'Returns'
+        ? Refined<F, 'Returns', DefaultResult<GeneratedFunctions[F]>>
+        : GeneratedFunctions[F][Part]
+  }
+}
+
+/** supabase-js's `Database` for SupabaseClient<Database>: the generated one with the refinements above. */
+export type Database = {
+  [Schema in keyof GeneratedDatabase]: Schema extends 'public'
+    ? { [Part in keyof Generated]: Part extends 'Tables' ? Tables : Part extends 'Functions' ? Functions : Generated[Part] }
+    : GeneratedDatabase[Schema]
 }

@@ -39,8 +39,6 @@ export type ClaimOutcome =
   /** LWA answered, but the database write failed: the new tokens wait, encrypted, in storage. Retry the message. */
   | 'write_pending'
 
-export type SessionHealth = { cachedUntil: string | null; pendingWrite: boolean; lastFailure: RefreshFailure | null }
-
 /** A completed refresh whose write failed: ciphertexts only, never a plaintext token. */
 type PendingWrite = { grantId: string; owner: string; baseRefreshToken: string; tokens: CompletedTokens }
 
@@ -63,7 +61,6 @@ export class AccountSession extends DurableObject<Bindings> {
   #inFlight: Promise<Refreshed> | undefined
   /** One read of the stored token for every caller that finds none in memory. */
   #loading: Promise<TokenResult | undefined> | undefined
-  #lastFailure: RefreshFailure | null = null
   #gate: ProxyGate | undefined
   /** The database side; tests replace it to make writes fail. */
   store: GrantStore | undefined
@@ -118,7 +115,6 @@ export class AccountSession extends DurableObject<Bindings> {
   /** Disconnect and reconnect: the cached token, the accounts and any RDT may belong to a consent that is gone. */
   async invalidate(): Promise<void> {
     this.#forget()
-    this.#lastFailure = null
     this.#gate?.invalidate()
   }
 
@@ -144,14 +140,6 @@ export class AccountSession extends DurableObject<Bindings> {
 
   async usage(accountId: string, externalId: string): Promise<AccountUsage & { buckets: Record<string, BucketState> }> {
     return this.#proxyGate().usage(accountId, externalId)
-  }
-
-  async health(): Promise<SessionHealth> {
-    return {
-      cachedUntil: this.#cached ? new Date(this.#cached.expiresAt).toISOString() : null,
-      pendingWrite: (await this.ctx.storage.get<PendingWrite>('pending')) !== undefined,
-      lastFailure: this.#lastFailure,
-    }
   }
 
   /** Retries a parked token write. */
@@ -242,7 +230,6 @@ export class AccountSession extends DurableObject<Bindings> {
     }
 
     this.#cached = { accessToken: tokens.accessToken, expiresAt: tokens.expiresAt.getTime() }
-    this.#lastFailure = null
     const keyId = await encryptingKeyId(config)
     // The refresh token is written again when LWA rotated it, or to move it onto the current key.
     const rotated = tokens.refreshToken !== undefined && tokens.refreshToken !== refreshToken ? tokens.refreshToken : undefined
@@ -261,7 +248,6 @@ export class AccountSession extends DurableObject<Bindings> {
   async #failed(grantId: string, owner: string, errorClass: Parameters<GrantStore['fail']>[2], timings: RefreshTimings): Promise<Refreshed> {
     await timed(timings, 'databaseMs', this.#grants().fail(grantId, owner, errorClass))
     const failure = failureOf(errorClass)
-    this.#lastFailure = failure
     if (failure === 'reauth_required') this.#forget()
     return { result: { ok: false, failure }, outcome: 'failed', timings }
   }

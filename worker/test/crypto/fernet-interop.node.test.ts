@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { base64urlDecode, base64urlEncode } from '../../src/crypto/base64url.ts'
 import { Fernet, InvalidToken, MultiFernet } from '../../src/crypto/fernet.ts'
-import { encryptWithIv } from '../../src/crypto/fernet-fixed-iv.ts'
+import { encryptWithIv } from '../support/fernet-fixed-iv.ts'
 
 /** Runs a Python snippet that reads JSON from stdin (as `data`) and assigns its answer to `result`. */
 function python<T>(body: string, input: unknown): T {

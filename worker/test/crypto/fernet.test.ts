@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { base64urlDecode, base64urlEncode } from '../../src/crypto/base64url.ts'
 import { Fernet, InvalidFernetKey, InvalidToken, MultiFernet } from '../../src/crypto/fernet.ts'
-import { encryptWithIv } from '../../src/crypto/fernet-fixed-iv.ts'
+import { encryptWithIv } from '../support/fernet-fixed-iv.ts'
 import generateVectors from './vectors/generate.json'
 import invalidVectors from './vectors/invalid.json'
 import verifyVectors from './vectors/verify.json'

@@ -2,7 +2,7 @@
  * Encryption with a caller-chosen IV, for the Fernet spec's generation vectors only. Production code must
  * use Fernet.encrypt: a repeated IV under one key leaks whether two tokens share a plaintext prefix.
  */
-import { decodeFernetKey, importFernetKeys, sealToken, timestampField, toPlaintext } from './fernet-token.ts'
+import { decodeFernetKey, importFernetKeys, sealToken, timestampField, toPlaintext } from '../../src/crypto/fernet-token.ts'
 
 export async function encryptWithIv(
   key: string,
