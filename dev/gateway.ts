@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 /**
@@ -24,6 +24,9 @@ export async function startGateway({
 }): Promise<RunningGateway> {
   const upstream = new URL(postgrestUrl)
   const validKeys = new Set(apiKeys)
+  // Toward PostgREST the gateway is the client, and the same rule holds: PostgREST (Warp) drops an idle
+  // connection after 30–60 s, the gateway drops its own after 5 s (Node's default, stated here).
+  const upstreamAgent = new Agent({ keepAlive: true, timeout: 5_000 })
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://gateway')
@@ -37,7 +40,7 @@ export async function startGateway({
     delete headers.apikey
     if (!headers.authorization) headers.authorization = `Bearer ${apikey}`
     const path = (url.pathname.slice('/rest/v1'.length) || '/') + url.search
-    const proxied = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path, headers }, (upstreamRes) => {
+    const proxied = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path, headers, agent: upstreamAgent }, (upstreamRes) => {
       res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers)
       upstreamRes.pipe(res)
     })
@@ -47,8 +50,14 @@ export async function startGateway({
     })
     req.pipe(proxied)
   })
-  // Keep-alive sockets would hold close() open until they time out.
-  server.keepAliveTimeout = 1_000
+  // An idle keep-alive connection must be closed by its client, never by the gateway. workerd (the Worker,
+  // under wrangler dev and in tests) keeps an idle connection about 5 s for its next request. When the
+  // gateway closed first (after 1–2 s), a request sent on one at that moment found it gone: workerd's
+  // "Network connection lost.", a DatabaseError without a code, `connect_error=database_unavailable`; the
+  // busier the machine, the wider that moment. Such a request must not be retried, since it may have
+  // committed (an oauth state is consumed once), so the gateway waits far longer than any client, as real
+  // gateways do (nginx 75 s by default, Kong 60 s). stop() is no slower: it closes every connection itself.
+  server.keepAliveTimeout = 65_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, '127.0.0.1', resolve)
@@ -60,6 +69,7 @@ export async function startGateway({
       new Promise<void>((resolve) => {
         server.close(() => resolve())
         server.closeAllConnections()
+        upstreamAgent.destroy()
       }),
   }
 }

@@ -91,6 +91,8 @@ export async function startAmazonStandIn(options: AmazonStandInOptions): Promise
   const instance = new AmazonInstance(options)
   const hangs = new Hangs()
   const server = createServer(createRequestHandler({ instance, hangs, log: options.log }))
+  // Idle connections are for the client (workerd) to close: closing first races its next request (see dev/gateway.ts).
+  server.keepAliveTimeout = 65_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, '127.0.0.1', () => {
