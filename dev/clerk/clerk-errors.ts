@@ -61,3 +61,25 @@ export function parseClerkParams<Schema extends z.ZodType>(schema: Schema, input
   })
   throw new ClerkApiError(422, errors)
 }
+
+/**
+ * Clerk's machine-token endpoints (`/api_keys…`, `/m2m_tokens…`) validate differently from the classic
+ * Backend API: a 400 `bad_request` naming where the bad value was, as Clerk's OpenAPI document shows it
+ * (`"Invalid 'url_parameter.example': Failed regex check"`), never a 422 form error.
+ */
+export type ParamLocation = 'request_body' | 'query_parameter' | 'url_parameter'
+
+export function badRequest(location: ParamLocation, param: string | undefined, reason: string): ClerkApiError {
+  const where = param ? `${location}.${param}` : location
+  return new ClerkApiError(400, [{ message: 'Bad Request', long_message: `Invalid '${where}': ${reason}`, code: 'bad_request' }])
+}
+
+/** Validates machine-token endpoint parameters: the first offending one becomes Clerk's 400 `bad_request`. */
+export function parseMachineParams<Schema extends z.ZodType>(schema: Schema, input: unknown, location: ParamLocation): z.output<Schema> {
+  const result = schema.safeParse(input)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]!
+  const param = issue.path.length > 0 ? issue.path.map(String).join('.') : undefined
+  const reason = issue.code === 'invalid_format' && issue.format === 'regex' ? 'Failed regex check' : issue.message
+  throw badRequest(location, param, reason)
+}

@@ -33,6 +33,8 @@ console.log(`  publishable key ${standIn.publishableKey}`)
 console.log(`  Frontend API    ${standIn.url}/v1/client… as https://${standIn.frontendApiHost} (key ${standIn.frontendApiPublishableKey})`)
 console.log(`  webhooks        ${webhookUrl ?? 'off (--webhook-url)'}`)
 console.log(`  email outbox    ${standIn.url}/__dev/email-outbox  (sign-up codes; secret key)`)
+console.log(`  API keys        ${standIn.url}/v1/api_keys… (Backend API), ${standIn.url}/api_keys… (Frontend API, <APIKeys/>)`)
+console.log(`  test controls   ${standIn.url}/__dev/faults, /__dev/api-keys/verifications, /__dev/api-keys/clock  (secret key)`)
 console.log(`  JWT public key (CLERK_JWT_KEY):\n${standIn.publicKeyPem}`)
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,7 +1,9 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { JWK } from 'jose'
+import type { ApiKeyJson, CreateApiKeyParams, CreatedApiKeyJson, StoredApiKey } from './api-keys.ts'
 import { ClerkInstance, type MintSessionTokenOptions } from './clerk-instance.ts'
+import { type Fault, FaultInjector, type FaultSpec, type VerificationCounts, VerificationLog } from './dev-controls.ts'
 import { EmailOutbox, type SentEmail } from './frontend-api/email-outbox.ts'
 import { createFrontendApi } from './frontend-api/http-routes.ts'
 import { createRequestHandler } from './http-api.ts'
@@ -16,6 +18,8 @@ export type { ClerkEvent, WebhookDeliveryAttempt, WebhookTarget } from './webhoo
 export type { SessionTokenClaims } from './session-token.ts'
 export type { MintSessionTokenOptions } from './clerk-instance.ts'
 export type { SentEmail } from './frontend-api/email-outbox.ts'
+export type { ApiKeyJson, CreateApiKeyParams, CreatedApiKeyJson, StoredApiKey } from './api-keys.ts'
+export type { Fault, FaultSpec, VerificationCounts, VerificationOutcome } from './dev-controls.ts'
 
 export type ClerkStandInOptions = {
   /** 0 or omitted: any free port. Always bound to 127.0.0.1. */
@@ -77,6 +81,21 @@ export type ClerkStandIn = {
   /** The verification emails the Frontend API "sent" (sign-up codes), newest first; `+clerk_test` addresses get none. */
   emailOutbox(): SentEmail[]
   setWebhook(webhook: WebhookTarget | undefined): void
+  /** `POST /v1/api_keys`: the key with its secret, the only time the secret is shown. */
+  createApiKey(params: CreateApiKeyParams): CreatedApiKeyJson
+  /** `POST /v1/api_keys/:id/revoke`. */
+  revokeApiKey(apiKeyId: string, revocationReason?: string | null): ApiKeyJson
+  /** What the stand-in keeps of its API keys: a SHA-256 of each secret, never the secret. */
+  storedApiKeys(): StoredApiKey[]
+  /** `POST /v1/api_keys/verify` calls received so far (`GET /__dev/api-keys/verifications`), all or one key's. */
+  apiKeyVerifications(filter?: { apiKeyId?: string }): VerificationCounts
+  resetApiKeyVerifications(): void
+  /** Moves the API keys' clock forward (`POST /__dev/api-keys/clock`): keys expire without waiting. */
+  advanceApiKeyClock(ms: number): void
+  /** Makes Clerk fail (`POST /__dev/faults`); see dev-controls.ts. */
+  addFault(spec: FaultSpec): Fault
+  /** Deletes one fault or all (`DELETE /__dev/faults[/:id]`); requests a hang holds go on. */
+  deleteFaults(id?: string): boolean
   stop(): Promise<void>
 }
 
@@ -90,6 +109,8 @@ export async function startClerkStandIn(options: ClerkStandInOptions): Promise<C
   // The issuer is the listening URL, known only once the port is bound; requests need it, so the
   // handler is attached after listen (nothing can connect before the URL is handed out).
   const server = createServer()
+  // Idle connections are for the client (workerd) to close: closing first races its next request (see dev/gateway.ts).
+  server.keepAliveTimeout = 65_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, '127.0.0.1', () => {
@@ -109,6 +130,8 @@ export async function startClerkStandIn(options: ClerkStandInOptions): Promise<C
     webhooks,
   })
   const emailOutbox = new EmailOutbox()
+  const faults = new FaultInjector()
+  const verifications = new VerificationLog()
   const frontendApi = createFrontendApi({ instance, appOrigin: new URL(options.authorizedParty).origin, instanceId: signingKey.kid, emailOutbox })
   server.on(
     'request',
@@ -120,6 +143,8 @@ export async function startClerkStandIn(options: ClerkStandInOptions): Promise<C
       deliveries: () => webhooks.attempts(),
       emailOutbox: () => emailOutbox.list(),
       frontendApi,
+      faults,
+      verifications,
     }),
   )
   const frontendApiHost = options.frontendApiHost ?? 'sellersync-local.clerk.accounts.dev'
@@ -146,8 +171,17 @@ export async function startClerkStandIn(options: ClerkStandInOptions): Promise<C
     deliveries: () => webhooks.attempts(),
     emailOutbox: () => emailOutbox.list(),
     setWebhook: (webhook) => webhooks.setTarget(webhook),
+    createApiKey: (params) => instance.createApiKey(params),
+    revokeApiKey: (apiKeyId, revocationReason = null) => instance.revokeApiKey(apiKeyId, { revocation_reason: revocationReason }),
+    storedApiKeys: () => instance.storedApiKeys(),
+    apiKeyVerifications: (filter) => verifications.counts(filter),
+    resetApiKeyVerifications: () => verifications.clear(),
+    advanceApiKeyClock: (ms) => instance.clock.advance(ms),
+    addFault: (spec) => faults.add(spec),
+    deleteFaults: (id) => faults.delete(id),
     stop() {
       stopped ??= (async () => {
+        faults.delete() // lets held requests finish, so close() is not kept waiting
         const closed = new Promise<void>((resolve) => server.close(() => resolve()))
         server.closeAllConnections() // keep-alive clients would otherwise hold close() open
         await webhooks.close()

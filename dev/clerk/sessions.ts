@@ -52,6 +52,12 @@ export class SessionRegistry {
     return { ...this.#require(id) }
   }
 
+  /** The session, or undefined when there is none with this id. */
+  find(id: string): ClerkSession | undefined {
+    const session = this.#sessions.get(id)
+    return session && { ...session }
+  }
+
   /** Tokens already issued stay valid until they expire; the session just cannot mint new ones. */
   revoke(id: string): ClerkSession {
     const session = this.#require(id)

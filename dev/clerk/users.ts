@@ -214,6 +214,10 @@ export class UserDirectory {
     return structuredClone(this.#require(id))
   }
 
+  exists(id: string): boolean {
+    return this.#users.has(id)
+  }
+
   /** Newest first, as Clerk's default `order_by=-created_at`; 10 per page unless `limit` says otherwise, as Clerk. */
   list(query: UserListQuery = {}): ClerkUser[] {
     const offset = query.offset ?? 0

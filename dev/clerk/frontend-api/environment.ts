@@ -2,8 +2,9 @@
 // clerk-js and @clerk/ui read to decide what the sign-in form asks for. Shaped like Clerk's EnvironmentJSON
 // (clerk/javascript packages/shared/src/types: json.ts, displayConfig.ts, userSettings.ts,
 // organizationSettings.ts). This instance: a development instance, sign-in with email address + password
-// only, no social connections, no organizations, no billing, no captcha. Sign-up asks for email address,
-// password, first and last name, and verifies the email address with a code (sign-ups.ts).
+// only, no social connections, no organizations, no billing, no captcha; users may create API keys
+// (<APIKeys/>, frontend-api/api-keys.ts). Sign-up asks for email address, password, first and last name,
+// and verifies the email address with a code (sign-ups.ts).
 
 export type EnvironmentOptions = {
   /** The dashboard origin: where sign-in and after-sign-in URLs point. */
@@ -171,7 +172,8 @@ export function environmentJson({ appOrigin, instanceId }: EnvironmentOptions) {
         organization: { enabled: false, has_paid_plans: false },
       },
     },
-    api_keys_settings: { user_api_keys_enabled: false, orgs_api_keys_enabled: false },
+    // Users may create API keys (<APIKeys/> renders only then); this instance has no organizations.
+    api_keys_settings: { user_api_keys_enabled: true, orgs_api_keys_enabled: false },
     maintenance_mode: false,
   }
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ClerkApiError, clerkErrorBody, resourceNotFound } from '../clerk-errors.ts'
 import type { ClerkInstance } from '../clerk-instance.ts'
 import { readBodyText } from '../request-body.ts'
+import { API_KEYS_PATH, handleApiKeys } from './api-keys.ts'
 import { isBundlePath, readBundleFile } from './browser-bundles.ts'
 import { Clients } from './clients.ts'
 import { DevBrowserRegistry } from './dev-browsers.ts'
@@ -27,6 +28,7 @@ import { sessionJson } from './resources.ts'
  *   POST /v1/client/sessions/:id/tokens                    → { object: 'token', jwt }
  *   POST /v1/client/sessions/:id/end | …/remove            → { response: SessionJSON, client }
  *   DELETE /v1/client/sessions                             → { response: ClientJSON, client }  (signOut())
+ *   GET|POST /api_keys, POST /api_keys/:id/revoke           → bare JSON, session token auth (api-keys.ts)
  *   GET /npm/@clerk/{clerk-js,ui}@<version>/dist/<file>    → the browser bundles (browser-bundles.ts)
  *
  * As clerk-js sends them: form-encoded bodies; methods other than GET and POST tunnelled as
@@ -58,7 +60,13 @@ type Route = { method: string; path: RegExp; handle: (request: FapiRequest, para
 const MAX_BODY_BYTES = 100_000
 
 export function isFrontendApiPath(pathname: string): boolean {
-  return isBundlePath(pathname) || pathname === '/v1/environment' || pathname === '/v1/dev_browser' || /^\/v1\/client(\/|$)/.test(pathname)
+  return (
+    isBundlePath(pathname) ||
+    pathname === '/v1/environment' ||
+    pathname === '/v1/dev_browser' ||
+    /^\/v1\/client(\/|$)/.test(pathname) ||
+    API_KEYS_PATH.test(pathname)
+  )
 }
 
 export function createFrontendApi({ instance, appOrigin, instanceId, emailOutbox }: FrontendApiOptions): (request: IncomingMessage, response: ServerResponse) => void {
@@ -204,6 +212,10 @@ export function createFrontendApi({ instance, appOrigin, instanceId, emailOutbox
       cors = corsHeaders(origin, appOrigin)
       if (request.method === 'OPTIONS') return { status: 204, body: null }
       const method = effectiveMethod(request.method ?? 'GET', url)
+      if (API_KEYS_PATH.test(url.pathname)) {
+        const json = request.method === 'POST' ? await readJsonBody(request) : undefined
+        return handleApiKeys(instance, { method, url, json, authorization: request.headers.authorization })
+      }
       const match = findRoute(routes, method, url.pathname)
       if (!match) throw resourceNotFound(`No Frontend API route matches ${method} ${url.pathname}`)
       const body = request.method === 'POST' ? await readFormBody(request) : {}
@@ -251,7 +263,8 @@ function corsHeaders(origin: string | undefined, appOrigin: string): Record<stri
     'access-control-allow-origin': origin,
     'access-control-allow-credentials': 'true',
     'access-control-allow-methods': 'GET, POST, OPTIONS',
-    'access-control-allow-headers': 'content-type',
+    // authorization: clerk-js sends the session token in it to the `/api_keys` endpoints.
+    'access-control-allow-headers': 'authorization, content-type',
     'access-control-expose-headers': 'Clerk-Db-Jwt',
     'access-control-max-age': '600',
     vary: 'Origin',
@@ -271,6 +284,17 @@ async function readFormBody(request: IncomingMessage): Promise<Record<string, st
     throw new ClerkApiError(400, [{ message: 'Request body invalid', long_message: 'The request body is not a JSON object.', code: 'request_body_invalid' }])
   }
   return Object.fromEntries(new URLSearchParams(text))
+}
+
+/** A JSON body (the `/api_keys` endpoints); none: undefined. */
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const text = (await readBodyText(request, MAX_BODY_BYTES)).trim()
+  if (text === '') return undefined
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    throw new ClerkApiError(400, [{ message: 'Request body invalid', long_message: 'The request body is not valid JSON.', code: 'request_body_invalid' }])
+  }
 }
 
 async function serveBundle(pathname: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
