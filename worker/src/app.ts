@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
+import type { MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
@@ -11,7 +12,8 @@ import { errorResponse, validationHook } from './errors.ts'
 import { dashboardCors } from './middleware/cors.ts'
 import { requestLog } from './middleware/request-log.ts'
 import { rateLimit } from './middleware/rate-limit.ts'
-import { requireSession } from './middleware/require-session.ts'
+import { requireCaller, requireScope, sessionOnly } from './middleware/require-caller.ts'
+import { API_KEY_SCOPES } from './auth/scopes.ts'
 import { openApiDocument, renderApiReference } from './openapi.ts'
 import { registerProxyDocs } from './proxy/proxy-openapi.ts'
 import { accountRoutes } from './routes/accounts.ts'
@@ -33,12 +35,19 @@ const privateAnswers = createMiddleware(async (c, next) => {
   c.header('Cache-Control', 'no-store')
 })
 
-/** A router whose routes need a Clerk session and count against the caller's rate limit for `group`. */
-function authenticated(group: 'api' | 'proxy' = 'api') {
+/**
+ * A router whose routes need a Clerk session or an API key and count against the caller's rate limit
+ * for `group` (an API key's requests count against the key's own `api_key` quota).
+ */
+function authenticated(group: 'api' | 'proxy' = 'api', ...more: MiddlewareHandler<SessionEnv>[]) {
   const router = new OpenAPIHono<SessionEnv>({ defaultHook: validationHook })
-  router.use(requireSession, rateLimit(group), privateAnswers)
+  // Its own statement: chained before route(), use() would drop the routes from AppType (hono/client).
+  router.use(requireCaller, rateLimit(group), privateAnswers, ...more)
   return router
 }
+
+/** Reading accounts takes `accounts:read`; changing them `accounts:write`. */
+const accountScopes = createMiddleware<SessionEnv>((c, next) => requireScope(c.req.method === 'GET' ? 'accounts:read' : 'accounts:write')(c, next))
 
 /** Everything but the Amazon proxy, which streams up to 1 MiB to Amazon and has its own limit. */
 const jsonBodyLimit = bodyLimit({
@@ -92,6 +101,17 @@ export function createApp() {
     bearerFormat: 'JWT',
     description: "A Clerk session token (the dashboard gets one from Clerk's getToken()).",
   })
+  api.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'ak_…',
+    description:
+      'A Clerk API key, created on the dashboard’s API keys page, for scripts and scheduled jobs. Scopes: ' +
+      Object.entries(API_KEY_SCOPES)
+        .map(([scope, what]) => `\`${scope}\` (${what})`)
+        .join('; ') +
+      '. Checked with Clerk at most once a minute per key: a revoked key stops working within 60 s.',
+  })
   registerProxyDocs(api.openAPIRegistry)
   api.doc31('/openapi.json', openApiDocument)
   api.get('/docs', (c) => c.html(renderApiReference(api.getOpenAPI31Document(openApiDocument))))
@@ -103,10 +123,10 @@ export function createApp() {
     .route('/me', authenticated().route('/', meRoutes))
     .route('/session', authenticated().route('/', sessionRoutes))
     // Mounted apart: the callback is reached by a browser coming back from Amazon, without a session.
-    .route('/auth/amazon/connect', authenticated().route('/', amazonConnectRoutes))
+    .route('/auth/amazon/connect', authenticated('api', sessionOnly).route('/', amazonConnectRoutes))
     .route('/auth/amazon/callback', amazonCallbackRoutes)
-    .route('/accounts', authenticated().route('/', accountRoutes).route('/', accountUsageRoutes))
-    .route('/amazon', authenticated('proxy').route('/', amazonProxyRoutes))
+    .route('/accounts', authenticated('api', accountScopes).route('/', accountRoutes).route('/', accountUsageRoutes))
+    .route('/amazon', authenticated('proxy', requireScope('amazon:proxy')).route('/', amazonProxyRoutes))
 }
 
 export type AppType = ReturnType<typeof createApp>

@@ -22,7 +22,8 @@ export function errorResponse<Status extends ContentfulStatusCode>(c: Context, s
 
 const ERROR_DESCRIPTIONS = {
   400: 'The request is malformed; `details.issues` lists each failing field (`invalid_data`: the database refused a value)',
-  401: 'Missing, invalid or expired credentials; `details.reason` says which',
+  401: 'Missing, invalid or expired credentials (`unauthorized` for a session token, `api_key_invalid` for an API key); `details.reason` says which',
+  403: 'The API key lacks a scope the route needs (`insufficient_scope`, `details.scope`), or the route takes a signed-in session only (`session_required`)',
   404: 'No such resource for this caller',
   409: 'Conflicts with the current state',
   413: 'The body is too large',

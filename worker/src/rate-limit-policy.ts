@@ -2,10 +2,10 @@ import { z } from 'zod'
 import { ConfigError } from './env.ts'
 
 /**
- * Quotas, each counted on its own: authenticated API, the Amazon proxy, unauthenticated routes, inbound webhooks, and
+ * Quotas, each counted on its own: authenticated API, the Amazon proxy, each API key, unauthenticated routes, inbound webhooks, and
  * failed authentications (per client address, on every route that needs a session).
  */
-export const RATE_LIMIT_GROUPS = ['api', 'proxy', 'public', 'webhooks', 'auth_failures'] as const
+export const RATE_LIMIT_GROUPS = ['api', 'proxy', 'api_key', 'public', 'webhooks', 'auth_failures'] as const
 export type RateLimitGroup = (typeof RATE_LIMIT_GROUPS)[number]
 
 /** One quota: at most `limit` units per `windowSeconds`, counted under `name`. */
@@ -19,6 +19,8 @@ const DEFAULT_QUOTAS: Record<RateLimitGroup, Quota> = {
   // Calls through the Amazon proxy, per signed-in user. Amazon's own per-operation limits are enforced
   // separately (and mostly tighter) by the proxy's token buckets; this caps one user's share of the Worker.
   proxy: { limit: 600, windowSeconds: 60 },
+  // Every request made with one API key (any route), per key: a runaway script is stopped on its own.
+  api_key: { limit: 300, windowSeconds: 60 },
   // The OAuth callback and the full health check, per client IP: a person connects an account now and
   // then, a monitor polls every few seconds; NAT can share an IP.
   public: { limit: 30, windowSeconds: 60 },

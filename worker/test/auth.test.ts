@@ -5,12 +5,12 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { Hono } from 'hono'
 import type { AppEnv } from '../src/app-env.ts'
 import { createApp } from '../src/app.ts'
-import { requireSession } from '../src/middleware/require-session.ts'
+import { requireCaller } from '../src/middleware/require-caller.ts'
 import { signIn, signedWebhook } from './support/clerk.ts'
 
 const app = createApp()
 // The middleware alone, for tokens PostgREST would not accept (signed by a test key).
-const probe = new Hono<AppEnv>().use(requireSession).get('/', (c) => c.json({ userId: c.var.userId, sessionId: c.var.sessionId }))
+const probe = new Hono<AppEnv>().use(requireCaller).get('/', (c) => c.json({ userId: c.var.userId, sessionId: c.var.credential?.kind === 'session' ? c.var.credential.sessionId : null }))
 const bindings = env as unknown as Record<string, string>
 const authorizedParty = bindings.CLERK_AUTHORIZED_PARTIES!.split(',')[0]!
 

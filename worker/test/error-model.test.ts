@@ -87,7 +87,12 @@ describe('the API description', () => {
       '/api/session',
       '/api/webhooks/clerk',
     ])
-    expect(document.paths['/api/me']!.get!.security).toEqual([{ clerkSession: [] }])
+    expect(document.paths['/api/me']!.get!.security).toEqual([{ clerkSession: [] }, { apiKey: [] }])
+    // Each route names the API-key scope it needs.
+    expect(document.paths['/api/accounts']!.get!.security).toEqual([{ clerkSession: [] }, { apiKey: ['accounts:read'] }])
+    expect(document.paths['/api/accounts/{id}']!.patch!.security).toEqual([{ clerkSession: [] }, { apiKey: ['accounts:write'] }])
+    expect(document.paths['/api/amazon/{accountId}/{amazonPath}']!.get!.security).toEqual([{ clerkSession: [] }, { apiKey: ['amazon:proxy'] }])
+    expect(document.components.securitySchemes.apiKey!.scheme).toBe('bearer')
     expect(Object.keys(document.paths['/api/me']!.get!.responses)).toEqual(expect.arrayContaining(['200', '401', '404']))
     expect(document.components.securitySchemes.clerkSession!.scheme).toBe('bearer')
     expect(document.components.schemas).toHaveProperty('Error')

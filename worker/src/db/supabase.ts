@@ -11,13 +11,14 @@ const noRetry = { db: { retry: false } }
 const stateless = { ...noRetry, auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } }
 
 /**
- * A client that acts as the caller: their Clerk session token goes to PostgREST, so Postgres
- * row-level security decides what they can see and change.
+ * A client that acts as the caller: their database token (the Clerk session token, or the Worker's
+ * short-lived token for an API key's user) goes to PostgREST, so row-level security decides what they
+ * can see and change.
  */
-export function userDb(config: Config, sessionToken: string): Db {
+export function userDb(config: Config, databaseToken: string): Db {
   return createClient<Database>(config.SUPABASE_URL, config.SUPABASE_ANON_KEY, {
     ...noRetry,
-    accessToken: async () => sessionToken,
+    accessToken: async () => databaseToken,
   })
 }
 

@@ -6,11 +6,13 @@ import { errorResponse } from '../errors.ts'
 import { type RateLimitGroup, type RateLimitPolicy, rateLimitPolicies } from '../rate-limit-policy.ts'
 
 /**
- * Who is being limited: the signed-in user when the session middleware ran, else the client address.
+ * Who is being limited: an API key by its id, the signed-in user when the session middleware ran, else
+ * the client address.
  * On Cloudflare `cf-connecting-ip` is always set by the edge (a client cannot forge it); the
  * x-forwarded-for fallback only matters locally and behind other proxies.
  */
 function callerKey(c: Context<AppEnv>): string {
+  if (c.var.credential?.kind === 'api_key') return `key:${c.var.credential.keyId}`
   const userId = c.var.userId
   if (userId) return `user:${userId}`
   const address =
@@ -75,7 +77,8 @@ export async function charge(c: Context<AppEnv>, group: RateLimitGroup): Promise
  */
 export function rateLimit(group: RateLimitGroup): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const charged = await charge(c, group)
+    // A script's key has its own quota, apart from its user's dashboard and from other keys.
+    const charged = await charge(c, c.var.credential?.kind === 'api_key' ? 'api_key' : group)
     if (charged?.refused) return charged.refused
     await next()
     if (!charged) return

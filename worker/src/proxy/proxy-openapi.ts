@@ -1,4 +1,5 @@
 import { type OpenAPIHono, z } from '@hono/zod-openapi'
+import { callerSecurity } from '../auth/scopes.ts'
 import { errorResponses } from '../errors.ts'
 import { DEFAULT_MAX_WAIT_MS, MAX_CACHE_AGE_S, MAX_WAIT_HEADER, MAX_WAIT_LIMIT_MS, RDT_HEADER } from './proxy-options.ts'
 
@@ -21,7 +22,7 @@ export function registerProxyDocs(registry: OpenAPIHono['openAPIRegistry']): voi
         'Amazon’s usage plan and corrected from `x-amzn-RateLimit-Limit`: a call waits for it up to the ' +
         `\`${MAX_WAIT_HEADER}\` budget, then gets 429 \`amazon_rate_limited\` with \`Retry-After\`. ` +
         'Amazon’s answer (status, body, `x-amzn-RequestId`, `x-amzn-RateLimit-Limit`) is returned as sent.',
-      security: [{ clerkSession: [] }],
+      security: callerSecurity('amazon:proxy'),
       request: {
         params: z.object({
           accountId: z.string().openapi({ param: { name: 'accountId', in: 'path' }, example: '0b5e4f9c-2b7d-4c1a-9f1e-6d2a8c3b4e5f' }),
@@ -42,7 +43,7 @@ export function registerProxyDocs(registry: OpenAPIHono['openAPIRegistry']): voi
       },
       responses: {
         200: { description: 'Amazon’s answer, whatever its status' },
-        ...errorResponses(400, 401, 404, 409, 413, 415, 429, 503),
+        ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429, 503),
       },
     })
   }

@@ -3,6 +3,7 @@ import type { SessionEnv } from '../app-env.ts'
 import { getAccount } from '../db/accounts.ts'
 import { userDb } from '../db/supabase.ts'
 import { parseConfig } from '../env.ts'
+import { callerSecurity } from '../auth/scopes.ts'
 import { errorResponse, errorResponses, validationHook } from '../errors.ts'
 import { accountSession } from '../tokens/session-stub.ts'
 import { isUuid } from '../validation/uuid.ts'
@@ -43,17 +44,17 @@ const usageRoute = createRoute({
   tags: ['Accounts'],
   summary: 'Calls through the Amazon proxy for this account, per operation',
   description: 'Counted by the account’s session; the rate-limit state is the proxy’s bucket for the operation right now.',
-  security: [{ clerkSession: [] }],
+  security: callerSecurity('accounts:read'),
   request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }) },
   responses: {
     200: { description: 'The usage', content: { 'application/json': { schema: AccountUsageSchema } } },
-    ...errorResponses(401, 404, 429, 503),
+    ...errorResponses(401, 403, 404, 429, 503),
   },
 })
 
 export const accountUsageRoutes = new OpenAPIHono<SessionEnv>({ defaultHook: validationHook }).openapi(usageRoute, async (c) => {
   const { id } = c.req.valid('param')
-  const account = isUuid(id) ? await getAccount(userDb(parseConfig(c.env), c.var.sessionToken), id) : null
+  const account = isUuid(id) ? await getAccount(userDb(parseConfig(c.env), c.var.databaseToken), id) : null
   if (!account) return errorResponse(c, 404, 'account_not_found', 'No such account.')
   if (!account.grant_id) return c.json({ account_id: id, since: null, operations: [] }, 200)
   const usage = await accountSession(c.env, account.grant_id).usage(id, account.external_id)

@@ -6,6 +6,7 @@ import { providerSchema, regionSchema } from '../amazon/regions.ts'
 import { type Account, disconnectAccount, getAccount, listAccountEvents, listAccounts, renameAccount, setDefaultAccount } from '../db/accounts.ts'
 import { serviceDb, userDb } from '../db/supabase.ts'
 import { parseAmazonConfig, parseConfig } from '../env.ts'
+import { callerSecurity } from '../auth/scopes.ts'
 import { errorResponse, errorResponses } from '../errors.ts'
 import { refreshFailureResponses } from '../tokens/refresh-errors.ts'
 import { accountSession } from '../tokens/session-stub.ts'
@@ -112,10 +113,10 @@ const listRoute = createRoute({
   tags: ['Accounts'],
   summary: 'Your connected Amazon accounts',
   description: 'Default account first. Never includes tokens.',
-  security: [{ clerkSession: [] }],
+  security: callerSecurity('accounts:read'),
   responses: {
     200: { description: 'The accounts', content: { 'application/json': { schema: AccountListSchema } } },
-    ...errorResponses(401, 429, 503),
+    ...errorResponses(401, 403, 429, 503),
   },
 })
 
@@ -124,9 +125,9 @@ const getRoute = createRoute({
   path: '/{id}',
   tags: ['Accounts'],
   summary: 'One connected account',
-  security: [{ clerkSession: [] }],
+  security: callerSecurity('accounts:read'),
   request: { params: idParam },
-  responses: { 200: accountResponse, ...errorResponses(401, 404, 429, 503) },
+  responses: { 200: accountResponse, ...errorResponses(401, 403, 404, 429, 503) },
 })
 
 const patchRoute = createRoute({
@@ -134,9 +135,9 @@ const patchRoute = createRoute({
   path: '/{id}',
   tags: ['Accounts'],
   summary: 'Rename an account or make it the default',
-  security: [{ clerkSession: [] }],
+  security: callerSecurity('accounts:write'),
   request: { params: idParam, body: { content: { 'application/json': { schema: AccountPatchSchema } }, required: true } },
-  responses: { 200: accountResponse, ...errorResponses(400, 401, 404, 413, 429, 503) },
+  responses: { 200: accountResponse, ...errorResponses(400, 401, 403, 404, 413, 429, 503) },
 })
 
 const deleteRoute = createRoute({
@@ -145,9 +146,9 @@ const deleteRoute = createRoute({
   tags: ['Accounts'],
   summary: 'Disconnect an account',
   description: 'Deletes its stored tokens and the account; the audit trail keeps a `disconnected` event.',
-  security: [{ clerkSession: [] }],
+  security: callerSecurity('accounts:write'),
   request: { params: idParam },
-  responses: { 204: { description: 'Disconnected' }, ...errorResponses(401, 404, 429, 503) },
+  responses: { 204: { description: 'Disconnected' }, ...errorResponses(401, 403, 404, 429, 503) },
 })
 
 const eventsRoute = createRoute({
@@ -156,11 +157,11 @@ const eventsRoute = createRoute({
   tags: ['Accounts'],
   summary: 'The account’s recent activity',
   description: `The newest ${EVENTS_LIMIT} audit events (connected, renewal failures, reauthorization needed, syncs, renames…), newest first.`,
-  security: [{ clerkSession: [] }],
+  security: callerSecurity('accounts:read'),
   request: { params: idParam },
   responses: {
     200: { description: 'The events', content: { 'application/json': { schema: z.object({ events: z.array(AccountEventSchema) }).openapi('AccountEvents') } } },
-    ...errorResponses(401, 404, 429, 503),
+    ...errorResponses(401, 403, 404, 429, 503),
   },
 })
 
@@ -173,27 +174,27 @@ const syncRoute = createRoute({
     '409 `reauth_required` when Amazon no longer honours the grant (the seller must reconnect); ' +
     '503 `amazon_unavailable` when Amazon failed or timed out (last_error is set); 503 `amazon_credentials_rejected` ' +
     'when Amazon refused sellersync’s own app credentials (nothing for the seller to do).',
-  security: [{ clerkSession: [] }],
+  security: callerSecurity('accounts:write'),
   request: { params: idParam },
-  responses: { 200: accountResponse, ...errorResponses(401, 404, 409, 429, 502, 503) },
+  responses: { 200: accountResponse, ...errorResponses(401, 403, 404, 409, 429, 502, 503) },
 })
 
 export const accountRoutes = new OpenAPIHono<SessionEnv>()
   .openapi(listRoute, async (c) => {
-    const accounts = await listAccounts(userDb(parseConfig(c.env), c.var.sessionToken))
+    const accounts = await listAccounts(userDb(parseConfig(c.env), c.var.databaseToken))
     return c.json({ accounts: accounts.map(present) }, 200)
   })
   .openapi(getRoute, async (c) => {
     const { id } = c.req.valid('param')
     if (!isUuid(id)) return notFound(c)
-    const account = await getAccount(userDb(parseConfig(c.env), c.var.sessionToken), id)
+    const account = await getAccount(userDb(parseConfig(c.env), c.var.databaseToken), id)
     return account ? c.json(present(account), 200) : notFound(c)
   })
   .openapi(patchRoute, async (c) => {
     const { id } = c.req.valid('param')
     if (!isUuid(id)) return notFound(c)
     const patch = c.req.valid('json')
-    const db = userDb(parseConfig(c.env), c.var.sessionToken)
+    const db = userDb(parseConfig(c.env), c.var.databaseToken)
     // Each change is one database function that writes its audit event in the same transaction (and none
     // when nothing changed); another user's account is not found by them.
     if (patch.display_name !== undefined && !(await renameAccount(db, id, patch.display_name))) return notFound(c)
@@ -207,7 +208,7 @@ export const accountRoutes = new OpenAPIHono<SessionEnv>()
     if (!isUuid(id)) return notFound(c)
     // One call as the caller: the account, its grant when it was the grant's last account (a trigger) and
     // the `disconnected` event go together, or not at all; not theirs is not found.
-    const account = await disconnectAccount(userDb(parseConfig(c.env), c.var.sessionToken), id)
+    const account = await disconnectAccount(userDb(parseConfig(c.env), c.var.databaseToken), id)
     if (!account) return notFound(c)
     // The grant's session forgets the cached access token either way.
     if (account.grant_id) await accountSession(c.env, account.grant_id).invalidate()
@@ -216,7 +217,7 @@ export const accountRoutes = new OpenAPIHono<SessionEnv>()
   .openapi(eventsRoute, async (c) => {
     const { id } = c.req.valid('param')
     if (!isUuid(id)) return notFound(c)
-    const db = userDb(parseConfig(c.env), c.var.sessionToken)
+    const db = userDb(parseConfig(c.env), c.var.databaseToken)
     if (!(await getAccount(db, id))) return notFound(c)
     return c.json({ events: await listAccountEvents(db, id, EVENTS_LIMIT) }, 200)
   })
@@ -224,7 +225,7 @@ export const accountRoutes = new OpenAPIHono<SessionEnv>()
     const { id } = c.req.valid('param')
     if (!isUuid(id)) return notFound(c)
     const config = parseConfig(c.env)
-    const db = userDb(config, c.var.sessionToken)
+    const db = userDb(config, c.var.databaseToken)
     const account = await getAccount(db, id)
     if (!account) return notFound(c)
     try {

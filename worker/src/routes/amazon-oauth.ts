@@ -65,7 +65,7 @@ const connectRoute = createRoute({
   request: { body: { content: { 'application/json': { schema: ConnectRequestSchema } }, required: true } },
   responses: {
     200: { description: 'The consent URL', content: { 'application/json': { schema: ConnectResponseSchema } } },
-    ...errorResponses(400, 401, 409, 413, 429, 503),
+    ...errorResponses(400, 401, 403, 409, 413, 429, 503),
   },
 })
 

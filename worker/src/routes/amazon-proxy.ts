@@ -6,6 +6,7 @@ import { AmazonUnavailableError, fetchAmazon } from '../amazon/amazon-fetch.ts'
 import { userDb } from '../db/supabase.ts'
 import { parseAmazonConfig, parseConfig } from '../env.ts'
 import { errorResponse } from '../errors.ts'
+import { missingScope } from '../middleware/require-caller.ts'
 import { cachedAnswer, cacheKey, storeAnswer } from '../proxy/edge-cache.ts'
 import { forgetLocation, locateAccount, type AccountLocation } from '../proxy/locate-account.ts'
 import type { NotAdmitted, OperationRef } from '../proxy/proxy-gate.ts'
@@ -72,7 +73,7 @@ async function proxyCall(c: Context<SessionEnv, '/:accountId/*'>): Promise<Respo
   if ('header' in options) return errorResponse(c, 400, 'invalid_header', options.message, { header: options.header })
 
   const config = parseConfig(c.env)
-  const located = await locateAccount(() => userDb(config, c.var.sessionToken), accountId)
+  const located = await locateAccount(() => userDb(config, c.var.databaseToken), accountId)
   if (located === 'not_found') return accountNotFound(c)
   if (located === 'no_grant') return reauthRequired(c)
   const session = accountSession(c.env, located.grantId)
@@ -99,6 +100,12 @@ async function proxyCall(c: Context<SessionEnv, '/:accountId/*'>): Promise<Respo
       })
     }
     return errorResponse(c, 400, 'invalid_header', resolved.message, { header: resolved.header })
+  }
+
+  // Buyer data needs its own scope on an API key, on top of amazon:proxy.
+  if (resolved.restricted) {
+    const missing = missingScope(c, 'amazon:proxy:pii')
+    if (missing) return missing
   }
 
   const call: Call = { accountId, location: located, resolved, options, method, pathAndQuery: `${path}${url.search}` }

@@ -3,6 +3,7 @@ import type { SessionEnv } from '../app-env.ts'
 import { userDb } from '../db/supabase.ts'
 import { getProfile } from '../db/users.ts'
 import { parseConfig } from '../env.ts'
+import { callerSecurity } from '../auth/scopes.ts'
 import { errorResponse, errorResponses } from '../errors.ts'
 
 export const ProfileSchema = z
@@ -23,7 +24,7 @@ const meRoute = createRoute({
   tags: ['Profile'],
   summary: 'The signed-in user',
   description: "The caller's profile as synced from Clerk. 404 `user_not_synced` until Clerk's user.created webhook has arrived.",
-  security: [{ clerkSession: [] }],
+  security: callerSecurity(),
   responses: {
     200: { description: 'The profile', content: { 'application/json': { schema: ProfileSchema } } },
     ...errorResponses(401, 404, 429, 503),
@@ -31,7 +32,7 @@ const meRoute = createRoute({
 })
 
 export const meRoutes = new OpenAPIHono<SessionEnv>().openapi(meRoute, async (c) => {
-  const profile = await getProfile(userDb(parseConfig(c.env), c.var.sessionToken), c.var.userId)
+  const profile = await getProfile(userDb(parseConfig(c.env), c.var.databaseToken), c.var.userId)
   if (!profile) {
     return errorResponse(c, 404, 'user_not_synced', 'Your profile has not arrived from Clerk yet; try again in a moment.')
   }
