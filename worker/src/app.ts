@@ -17,6 +17,7 @@ import { API_KEY_SCOPES } from './auth/scopes.ts'
 import { openApiDocument, renderApiReference } from './openapi.ts'
 import { registerProxyDocs } from './proxy/proxy-openapi.ts'
 import { accountRoutes } from './routes/accounts.ts'
+import { apiKeyRoutes } from './routes/api-keys.ts'
 import { accountUsageRoutes } from './routes/account-usage.ts'
 import { amazonCallbackRoutes, amazonConnectRoutes } from './routes/amazon-oauth.ts'
 import { amazonProxyRoutes } from './routes/amazon-proxy.ts'
@@ -125,6 +126,7 @@ export function createApp() {
     // Mounted apart: the callback is reached by a browser coming back from Amazon, without a session.
     .route('/auth/amazon/connect', authenticated('api', sessionOnly).route('/', amazonConnectRoutes))
     .route('/auth/amazon/callback', amazonCallbackRoutes)
+    .route('/keys', authenticated('api', sessionOnly).route('/', apiKeyRoutes))
     .route('/accounts', authenticated('api', accountScopes).route('/', accountRoutes).route('/', accountUsageRoutes))
     .route('/amazon', authenticated('proxy', requireScope('amazon:proxy')).route('/', amazonProxyRoutes))
 }

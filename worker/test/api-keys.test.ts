@@ -186,3 +186,56 @@ describe('verification with Clerk', () => {
   })
 })
 
+
+describe('managing keys: /api/keys', () => {
+  const asSession = (token: string, path: string, init: RequestInit = {}) =>
+    SELF.fetch(`http://localhost/api/keys${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } })
+
+  it('creates a key whose secret is shown once and works, lists it without the secret, revokes it', async () => {
+    const user = await syncedUser()
+    const created = await asSession(user.token, '', { method: 'POST', body: JSON.stringify({ name: 'Nightly sync', scopes: ['accounts:read'], expires_in_days: 30 }) })
+    expect(created.status).toBe(201)
+    const { key, secret } = (await created.json()) as { key: { id: string; scopes: string[]; expires_at: string }; secret: string }
+    expect(secret).toMatch(/^ak_/)
+    expect(key.scopes).toEqual(['accounts:read'])
+    expect(Date.parse(key.expires_at)).toBeGreaterThan(Date.now() + 29 * 86_400_000)
+    expect((await call(secret, '/api/accounts')).status).toBe(200)
+
+    const listed = await (await asSession(user.token, '')).text()
+    expect(listed).toContain(key.id)
+    expect(listed).not.toContain(secret)
+
+    const again = await asSession(user.token, '', { method: 'POST', body: JSON.stringify({ name: 'Nightly sync', scopes: ['accounts:read'], expires_in_days: null }) })
+    expect(again.status).toBe(409)
+    expect((await errorOf(again)).code).toBe('key_name_taken')
+
+    const unused = (await (await asSession(user.token, '', { method: 'POST', body: JSON.stringify({ name: 'Spare', scopes: ['accounts:read'], expires_in_days: null }) })).json()) as { key: { id: string }; secret: string }
+    const revoked = await asSession(user.token, `/${unused.key.id}/revoke`, { method: 'POST' })
+    expect(revoked.status).toBe(200)
+    expect(((await revoked.json()) as { key: { revoked: boolean } }).key.revoked).toBe(true)
+    const refused = await call(unused.secret, '/api/accounts')
+    expect(refused.status).toBe(401)
+    expect(await errorOf(refused)).toMatchObject({ code: 'api_key_invalid', details: { reason: 'revoked' } })
+  })
+
+  it('refuses bad input naming the field, another user’s key, and API keys managing keys', async () => {
+    const user = await syncedUser()
+    for (const [body, field] of [
+      [{ name: 'ok name', scopes: [], expires_in_days: null }, 'scopes'],
+      [{ name: 'ok name', scopes: ['orders:write'], expires_in_days: null }, 'scopes'],
+      [{ name: 'a\u0000b', scopes: ['accounts:read'], expires_in_days: null }, 'name'],
+      [{ name: 'ok name', scopes: ['accounts:read'], expires_in_days: 400 }, 'expires_in_days'],
+    ] as const) {
+      const response = await asSession(user.token, '', { method: 'POST', body: JSON.stringify(body) })
+      expect(response.status, JSON.stringify(body)).toBe(400)
+      expect(JSON.stringify(await errorOf(response))).toContain(`json.${field}`)
+    }
+    const other = await syncedUser()
+    const theirs = await keyFor(other.user.id, ALL)
+    expect((await asSession(user.token, `/${theirs.id}/revoke`, { method: 'POST' })).status).toBe(404)
+    expect((await call(theirs.secret, '/api/accounts')).status).toBe(200) // untouched
+    const viaKey = await call(theirs.secret, '/api/keys')
+    expect(viaKey.status).toBe(403)
+    expect((await errorOf(viaKey)).code).toBe('session_required')
+  })
+})

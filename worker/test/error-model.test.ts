@@ -83,6 +83,8 @@ describe('the API description', () => {
       '/api/client-config',
       '/api/health',
       '/api/health/live',
+      '/api/keys',
+      '/api/keys/{id}/revoke',
       '/api/me',
       '/api/session',
       '/api/webhooks/clerk',

@@ -108,10 +108,10 @@ export function missingScope(c: Context<SessionEnv>, scope: Scope): Response | n
   return errorResponse(c, 403, 'insufficient_scope', `This API key lacks the ${scope} scope.`, { scope })
 }
 
-/** Routes a person drives in a browser (connecting Amazon): a Clerk session only, never an API key. */
+/** Routes only a person signed in to the dashboard may use (connecting Amazon, managing keys): never an API key. */
 export const sessionOnly = createMiddleware<SessionEnv>(async (c, next) => {
   if (c.var.credential.kind !== 'session') {
-    return errorResponse(c, 403, 'session_required', 'Connecting an Amazon account takes a signed-in person: use the dashboard, not an API key.')
+    return errorResponse(c, 403, 'session_required', 'This takes a person signed in to the dashboard, not an API key.')
   }
   await next()
 })
