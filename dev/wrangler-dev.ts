@@ -37,7 +37,9 @@ export async function startWranglerDev({
   if (assetsDir) args.push('--assets', assetsDir)
   const worker = startProcess('wrangler', join(root, 'node_modules/.bin/wrangler'), args, {
     cwd: config ? join(config, '..') : root,
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+    // Without NODE_ENV: wrangler passes it into the Worker, and with vitest's NODE_ENV=test @clerk/backend
+    // calls fetch unbound, which workerd refuses ("Illegal invocation"): every API-key check would fail.
+    env: { ...withoutNodeEnv(process.env), WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
     onLine,
   })
   try {
@@ -60,4 +62,9 @@ export async function fireCron(port: number, cron = '* * * * *'): Promise<void> 
   const response = await fetch(`http://127.0.0.1:${port}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(cron)}`)
   await response.body?.cancel()
   if (!response.ok) throw new Error(`the scheduled handler failed (HTTP ${response.status})`)
+}
+
+function withoutNodeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_ENV: _nodeEnv, ...rest } = env
+  return rest
 }

@@ -1,12 +1,14 @@
 // npm run bench:api — what Clerk verification + the per-user Durable Object rate limit cost per request.
-// Under `wrangler dev` (workerd), autocannon drives GET /api/session (session verified, rate limited)
-// and GET /api/health/live (bare) in alternating rounds in the same run; latencies are taken from
-// autocannon's per-response timings (sub-millisecond), not its 1 ms histogram.
+// Under `wrangler dev` (workerd), autocannon drives GET /api/session with a session token (verified
+// networkless, rate limited per user), the same route with an API key (`ak_…`, its Clerk verification
+// cached: warm, rate limited per key) and GET /api/health/live (bare) in alternating rounds in the same
+// run; latencies are taken from autocannon's per-response timings (sub-millisecond), not its 1 ms histogram.
 //
 // The measurement is exported for other benches (bench:proxy runs it against its own Worker):
 // `measureRounds` alternates any set of routes, `compareSessionToBare` is this bench's comparison.
 //
 //   BENCH_ROUND_SECONDS (5)  BENCH_ROUNDS (3)  BENCH_CONNECTIONS (4)  SELLERSYNC_DB=postgres
+import { createClerkClient } from '@clerk/backend'
 import autocannon from 'autocannon'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -29,6 +31,8 @@ export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4)
 export const TARGET_P50_RATIO = 1.15
 /** … and at least this share of its throughput. */
 export const TARGET_THROUGHPUT_RATIO = 0.9
+/** An API key (verification cached) against a session token on the same route: at most this ratio at p50. */
+export const TARGET_API_KEY_P50_RATIO = 1.1
 
 export type Route = {
   name: string
@@ -154,26 +158,52 @@ export function printTable(rows: RouteStats[], log = console.log): void {
   }
 }
 
-export type ApiComparison = { bare: RouteStats; authenticated: RouteStats; p50Ratio: number; p99Ratio: number; throughputRatio: number; met: boolean }
+const signedMs = (ms: number) => `${ms < 0 ? '-' : '+'}${Math.abs(ms).toFixed(2)} ms`
+
+export type ApiKeyComparison = { stats: RouteStats; p50VsSession: number; p50VsBare: number; throughputVsSession: number; met: boolean }
+
+export type ApiComparison = {
+  bare: RouteStats
+  authenticated: RouteStats
+  p50Ratio: number
+  p99Ratio: number
+  throughputRatio: number
+  /** With an API key given: the same route called with it. */
+  apiKey?: ApiKeyComparison
+  /** Every target measured is met. */
+  met: boolean
+}
 
 /**
  * bench:api's comparison against a running Worker at `base`: GET /api/session with `token` (Clerk
  * verification + the `api` rate limit, which must be set high enough for the run) against the bare
- * GET /api/health/live, alternating. Prints the table, the ratios and the targets.
+ * GET /api/health/live, alternating; with `apiKey`, the same route with that key as a third route (the
+ * `api_key` limit must be set high enough too). Prints the table, the ratios and the targets.
  */
-export async function compareSessionToBare(base: string, token: string, options: Parameters<typeof measureRounds>[1] = {}): Promise<ApiComparison> {
+export async function compareSessionToBare(
+  base: string,
+  token: string,
+  options: Parameters<typeof measureRounds>[1] & { apiKey?: string } = {},
+): Promise<ApiComparison> {
   const log = options.log ?? console.log
   const routes: Route[] = [
     { name: 'bare', label: 'GET /api/health/live (bare)', url: `${base}/api/health/live`, headers: {} },
     { name: 'authenticated', label: 'GET /api/session (auth + RL)', url: `${base}/api/session`, headers: { authorization: `Bearer ${token}` } },
   ]
-  const check = await fetch(routes[1]!.url, { headers: routes[1]!.headers })
-  if (check.status !== 200) throw new Error(`GET /api/session answered ${check.status}: ${await check.text()}`)
+  if (options.apiKey) {
+    routes.push({ name: 'apiKey', label: 'GET /api/session (API key, warm + RL)', url: `${base}/api/session`, headers: { authorization: `Bearer ${options.apiKey}` } })
+  }
+  // One call each before any load: a refusal fails fast, and the key's verification is cached from here on.
+  for (const route of routes.slice(1)) {
+    const check = await fetch(route.url, { headers: route.headers })
+    if (check.status !== 200) throw new Error(`${route.label} answered ${check.status}: ${await check.text()}`)
+  }
 
   const stats = await measureRounds(routes, options)
   const bare = stats.get('bare')!
   const authenticated = stats.get('authenticated')!
-  printTable([bare, authenticated], log)
+  const keyed = stats.get('apiKey')
+  printTable(keyed ? [bare, authenticated, keyed] : [bare, authenticated], log)
   const p50Ratio = authenticated.p50 / bare.p50
   const p99Ratio = authenticated.p99 / bare.p99
   const throughputRatio = authenticated.rps / bare.rps
@@ -186,7 +216,20 @@ export async function compareSessionToBare(base: string, token: string, options:
     `target: authenticated + rate-limited <= ${TARGET_P50_RATIO}x the bare route at p50 — ${latencyMet ? 'met' : 'NOT met'}; ` +
       `>= ${TARGET_THROUGHPUT_RATIO}x its throughput — ${throughputMet ? 'met' : 'NOT met'}`,
   )
-  return { bare, authenticated, p50Ratio, p99Ratio, throughputRatio, met: latencyMet && throughputMet }
+  let apiKey: ApiKeyComparison | undefined
+  if (keyed) {
+    const p50VsSession = keyed.p50 / authenticated.p50
+    const p50VsBare = keyed.p50 / bare.p50
+    const throughputVsSession = keyed.rps / authenticated.rps
+    const met = p50VsSession <= TARGET_API_KEY_P50_RATIO
+    log(
+      `API key at p50: ${p50VsSession.toFixed(2)}x the session token (${signedMs(keyed.p50 - authenticated.p50)}), ${p50VsBare.toFixed(2)}x the bare route; ` +
+        `throughput ${throughputVsSession.toFixed(2)}x the session token's`,
+    )
+    log(`target: API key (verification cached) <= ${TARGET_API_KEY_P50_RATIO}x the session token at p50 — ${met ? 'met' : 'NOT met'}`)
+    apiKey = { stats: keyed, p50VsSession, p50VsBare, throughputVsSession, met }
+  }
+  return { bare, authenticated, p50Ratio, p99Ratio, throughputRatio, apiKey, met: latencyMet && throughputMet && (apiKey?.met ?? true) }
 }
 
 async function main() {
@@ -199,7 +242,7 @@ async function main() {
     // A limit no run reaches: we measure the cost of counting, not of refusing.
     ensureDevVars(join(tmp, 'bench.vars'), {
       ...workerBindings(stack, { authorizedParties: [authorizedParty] }),
-      RATE_LIMITS: JSON.stringify({ api: { limit: 1_000_000, windowSeconds: 3600 } }),
+      RATE_LIMITS: JSON.stringify({ api: { limit: 1_000_000, windowSeconds: 3600 }, api_key: { limit: 1_000_000, windowSeconds: 3600 } }),
     })
     // A bundle of worker/ as of now: a teammate's edit mid-run would otherwise reload the Worker.
     const config = await snapshotWorker(tmp)
@@ -208,7 +251,13 @@ async function main() {
     const user = await stack.clerk.createUser({ email_address: ['bench@example.com'], first_name: 'Bench' })
     const session = stack.clerk.createSession(user.id)
     const token = await stack.clerk.mintSessionToken(session.id, { expiresInSeconds: 3600 })
-    await compareSessionToBare(`http://127.0.0.1:${port}`, token)
+    // A key of the same user, created as a script's owner would: through Clerk's Backend API.
+    const clerk = createClerkClient({ secretKey: stack.secrets.clerkSecretKey, apiUrl: stack.clerk.url })
+    const key = await clerk.apiKeys.create({ name: 'bench', subject: user.id, scopes: ['accounts:read'] })
+    const { apiKey } = await compareSessionToBare(`http://127.0.0.1:${port}`, token, { apiKey: key.secret! })
+    // Warm means Clerk was asked about the key about once a minute, not once per request.
+    const verifications = stack.clerk.apiKeyVerifications({ apiKeyId: key.id }).count
+    console.log(`Clerk Backend API verify calls for the key: ${verifications} over ${apiKey!.stats.requests} requests with it`)
   } finally {
     await worker?.stop()
     await stack.stop()

@@ -109,7 +109,33 @@ describe('the API description', () => {
     expect(response.headers.get('content-type')).toContain('text/html')
     const page = await response.text()
     for (const path of ['/api/health', '/api/me', '/api/webhooks/clerk']) expect(page).toContain(`<code>${path}</code>`)
-    expect(page).toContain('requires a Clerk session token')
     expect(page).not.toContain('<script')
+
+    // Each operation's copy-paste curl and who may call it, escaped for HTML (quotes included).
+    const section = (id: string) => {
+      const found = page.match(new RegExp(`<section id="${id}">([\\s\\S]*?)</section>`))?.[1]
+      expect(found, id).toBeDefined()
+      const text = found!.replace(/<[^>]+>/g, '')
+      return text.replace(/&(quot|#39|lt|gt|amp);/g, (_, name: string) => ({ quot: '"', '#39': "'", lt: '<', gt: '>', amp: '&' })[name]!)
+    }
+    expect(page).toContain('curl &quot;$SELLERSYNC_URL/api/accounts&quot; \\\n  -H &quot;Authorization: Bearer $SELLERSYNC_API_KEY&quot;')
+    const accounts = section('get-/api/accounts')
+    expect(accounts).toContain('curl "$SELLERSYNC_URL/api/accounts" \\\n  -H "Authorization: Bearer $SELLERSYNC_API_KEY"')
+    expect(accounts).toContain('Auth: a Clerk session token, or an API key with the scope accounts:read')
+    expect(section('post-/api/accounts/{id}/sync')).toContain('curl -X POST "$SELLERSYNC_URL/api/accounts/0b5e4f9c-2b7d-4c1a-9f1e-6d2a8c3b4e5f/sync"')
+    expect(section('get-/api/session')).toContain('or any API key')
+    // Session only: a person's token, and the JSON body built from the schema's required fields and examples.
+    const connect = section('post-/api/auth/amazon/connect')
+    expect(connect).toContain('a Clerk session token only')
+    expect(connect).toContain(`-H "Authorization: Bearer $TOKEN" \\\n  -H 'content-type: application/json' \\\n  -d '{"provider":"sp_api","marketplace":"ATVPDKIKX0DER"}'`)
+    // The webhook: Svix's headers, no key and no token.
+    const webhook = section('post-/api/webhooks/clerk')
+    expect(webhook).toContain(`curl -X POST "$SELLERSYNC_URL/api/webhooks/clerk" \\\n  -H 'svix-id: <svix-id>'`)
+    expect(webhook).toContain("-H 'svix-signature: <svix-signature>'")
+    expect(webhook).toContain('Auth: no token or key; required headers: svix-id, svix-timestamp, svix-signature')
+    expect(webhook).not.toContain('Authorization:')
+    expect(webhook).not.toContain('$SELLERSYNC_API_KEY')
+    expect(section('get-/api/health/live')).toContain('Auth: none')
+    expect(section('get-/api/health/live')).not.toContain('Authorization')
   })
 })
