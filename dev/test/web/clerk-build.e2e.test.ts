@@ -12,7 +12,8 @@
 // Signs in with email + password (and fails with a wrong one), lands on /accounts/ whose API calls carry
 // the session token the Frontend API minted, keeps the session over a reload, connects an SP-API account through
 // the Amazon stand-in and reads its orders on the Overview and sends a call from the API console through the
-// Amazon proxy (the same token), signs out. Signs a new user
+// Amazon proxy (the same token), creates an API key on the API keys page (the same token), calls the API with
+// the key and revokes it, signs out. Signs a new user
 // up through Clerk's own <SignUp/> (the emailed code read from the stand-in's outbox), whom the user.created
 // webhook brings into the Worker's database, and fails for an email address that already has an account.
 // Shows the app-start failure ("sellersync could not start") when /api/client-config fails, and recovers on
@@ -154,14 +155,14 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
 
   it('paints a loading state from the exported HTML, before any script runs', () => {
     // The publishable key arrives at run time, so the export cannot prerender the pages: only this shell.
-    for (const page of ['sign-in', 'accounts', 'settings', 'overview', 'console']) {
+    for (const page of ['sign-in', 'accounts', 'settings', 'overview', 'console', 'keys']) {
       const html = readFileSync(join(root, `web/out-clerk/${page}/index.html`), 'utf8')
       expect(html).toMatch(/<main class="center muted" aria-busy="true">Loading…<\/main>/)
     }
   })
 
   it('serves every page with a CSP that allows the Frontend API the key names, Turnstile and no other host', async () => {
-    for (const path of ['/sign-in/', '/sign-up/', '/accounts/', '/settings/', '/overview/', '/console/', '/no-such-page/']) {
+    for (const path of ['/sign-in/', '/sign-up/', '/accounts/', '/settings/', '/overview/', '/console/', '/keys/', '/no-such-page/']) {
       const { csp } = await fetchPage(`${appUrl}${path}`, CLERK_SCRIPT_SOURCES)
       expect(csp.get('connect-src'), path).toEqual(["'self'", 'https://*.clerk.accounts.dev'])
       expect(csp.get('img-src'), path).toEqual(["'self'", 'data:', 'https://img.clerk.com'])
@@ -324,6 +325,54 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
     await page.getByRole('dialog', { name: /^Disconnect / }).getByRole('button', { name: 'Disconnect' }).click()
     await expect.poll(() => page.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible()).toBe(true)
   }, 90_000)
+
+  it('creates an API key on the API keys page with the Frontend API’s session token, uses it, and revokes it', async () => {
+    // A toast (top centre) can cover the right end of the navigation, and sonner keeps it open while the pointer is on
+    // it: the pointer moves away and the toasts close before a link is clicked.
+    const nav = async (name: string) => {
+      const toasts = page.locator('[data-sonner-toast]')
+      if ((await toasts.count()) > 0) {
+        await page.mouse.move(1, 899)
+        await expect.poll(() => toasts.count(), { timeout: 15_000 }).toBe(0)
+      }
+      await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name, exact: true }).click()
+    }
+    const listed = page.waitForRequest((r) => r.method() === 'GET' && new URL(r.url()).pathname === '/api/keys')
+    await nav('API keys')
+    await page.waitForURL(`${appUrl}/keys/`)
+    await expect.poll(async () => mintedByFapi.includes((await (await listed).allHeaders()).authorization!.replace(/^Bearer /, ''))).toBe(true)
+    await expect.poll(() => page.getByRole('heading', { name: 'No API keys yet' }).isVisible()).toBe(true)
+
+    const form = page.getByRole('region', { name: 'Create a key' })
+    await form.getByLabel('Name').fill('Clerk build script')
+    await form.getByRole('checkbox', { name: 'amazon:proxy', exact: true }).uncheck()
+    const created = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/keys')
+    await form.getByRole('button', { name: 'Create key' }).click()
+    const answer = await created
+    expect(answer.status()).toBe(201)
+    expect(mintedByFapi).toContain((await answer.request().allHeaders()).authorization!.replace(/^Bearer /, ''))
+    const panel = page.getByRole('region', { name: 'Copy your new key “Clerk build script”' })
+    const secret = (await panel.locator('code.secret').textContent())!
+    expect(secret).toMatch(/^ak_/)
+    const asKey = (path: string) => fetch(`${appUrl}${path}`, { headers: { authorization: `Bearer ${secret}` } })
+    const accounts = await asKey('/api/accounts')
+    expect(accounts.status).toBe(200)
+    expect(await accounts.json()).toEqual({ accounts: [] }) // the account of the test before is disconnected
+    const proxied = await asKey(`/api/amazon/${crypto.randomUUID()}/sellers/v1/marketplaceParticipations`)
+    expect(proxied.status).toBe(403) // the scope is checked before whose account it is
+    expect(await proxied.json()).toMatchObject({ error: { code: 'insufficient_scope', details: { scope: 'amazon:proxy' } } })
+    await screenshot('keys-created')
+    expect(await seriousA11yViolations(page)).toEqual([])
+
+    await panel.getByRole('button', { name: /^I’ve stored it/ }).click()
+    const row = page.getByRole('list', { name: 'API keys' }).getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Clerk build script' }) })
+    await row.getByRole('button', { name: 'Revoke Clerk build script' }).click()
+    await page.getByRole('dialog', { name: 'Revoke Clerk build script?' }).getByRole('button', { name: 'Revoke key' }).click()
+    await expect.poll(() => row.locator('.badge').textContent()).toBe('Revoked')
+    await screenshot('keys-revoked')
+    await nav('Accounts')
+    await page.waitForURL(`${appUrl}/accounts/`)
+  }, 60_000)
 
   it('signs out from the profile menu and ends the session at the Frontend API', async () => {
     expect(signedIn).toBeDefined()

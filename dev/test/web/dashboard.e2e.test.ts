@@ -6,12 +6,16 @@
 // (remembered across reloads) → sync → the Overview of the active account (its orders of the last 7 days through
 // the Amazon proxy, a reload answered by the edge cache, a rate limit counted down and retried, a reconnect asked
 // for) → the API console (getMarketplaceParticipations with its rate-limit headers and the account's usage, an
-// Amazon error as Amazon wrote it) → Activity failing to load, then loading → reconnect after the seller
-// revokes the app → an Ads account's Sponsored Products campaigns on the Overview → disconnect → an ended
-// session goes back to sign in. axe-core scans the sign-in, sign-up and settings pages, the empty accounts page,
-// the accounts page with accounts and the connect dialog, the Overview (SP-API and Ads) and the API console,
-// each in the light and the dark color scheme (no serious/critical issues). The pages' security and
-// caching headers (the export's `_headers`) are checked as the Worker serves them, and no page may report a
+// Amazon error as Amazon wrote it) → the API keys page (a list that fails to load and its retry, the empty state,
+// the form's checks and the Worker's 400 on the field it names; a key with accounts:read only whose secret is shown
+// once and which the test then uses: the accounts answer, the Amazon proxy refuses it for want of amazon:proxy;
+// revoked after a confirmation, a failed try's error inside the dialog) → Activity failing to load, then loading →
+// reconnect after the seller revokes the app → an Ads account's Sponsored Products campaigns on the Overview →
+// disconnect → an ended session goes back to sign in. axe-core scans the sign-in, sign-up and settings pages, the
+// empty accounts page, the accounts page with accounts and the connect dialog, the Overview (SP-API and Ads), the
+// API console and the API keys page (empty, with a new secret, the revoke dialog, a revoked key), each in the light
+// and the dark color scheme (no serious/critical issues). The pages' security and caching headers (the export's
+// `_headers`) are checked as the Worker serves them, and no page may report a
 // Content-Security-Policy violation, except the inline script one test injects to see it refused.
 // Screenshots at 390 px and 1280 px go to test-results/. Skipped when /usr/bin/chromium is missing.
 import { existsSync, mkdirSync } from 'node:fs'
@@ -45,9 +49,36 @@ async function amazonControl(path: string, body: unknown = {}): Promise<unknown>
 }
 
 const card = (name: string | RegExp) => page.locator('li.account').filter({ has: page.getByRole('heading', { name }) })
-/** Follows a link of the top bar's navigation. */
-const nav = (name: string) => page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name, exact: true }).click()
+/**
+ * Follows a link of the top bar's navigation. At 390 px a toast (top centre) covers part of that row, and sonner keeps
+ * a toast open while the pointer is on it, which a click on a link under it would be: the pointer moves away and the
+ * toasts close first.
+ */
+async function nav(name: string) {
+  const toasts = page.locator('[data-sonner-toast]')
+  if ((await toasts.count()) > 0) {
+    await page.mouse.move(1, (page.viewportSize()?.height ?? 844) - 1)
+    await expect.poll(() => toasts.count(), { timeout: 15_000 }).toBe(0)
+  }
+  await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name, exact: true }).click()
+}
 const selector = () => page.getByLabel('Active account')
+type Checkbox = { value: string; checked: boolean }
+/** The `name` of the focused form field. */
+const focusedName = () => page.evaluate<string | null>('document.activeElement?.getAttribute("name") ?? null')
+/** Full-page screenshots of a page scrolled down show the sticky top bar half-way: from the top instead. */
+const scrollToTop = () => page.evaluate('window.scrollTo(0, 0)')
+/** An element's description: the texts its aria-describedby names, as a screen reader reads them after its name. */
+const accessibleDescription = (locator: import('playwright-core').Locator) =>
+  locator.evaluate((element) =>
+    (element.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((id: string) => element.ownerDocument.getElementById(id)?.textContent ?? '')
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  )
 
 async function screenshot(name: string) {
   for (const width of [390, 1280]) {
@@ -94,7 +125,7 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
   })
 
   it('serves every page with its security headers: a CSP allowing its own inline scripts and the stand-in, and no framing', async () => {
-    for (const path of ['/', '/accounts/', '/settings/', '/overview/', '/console/', '/sign-in/', '/sign-up/', '/no-such-page/']) {
+    for (const path of ['/', '/accounts/', '/settings/', '/overview/', '/console/', '/keys/', '/sign-in/', '/sign-up/', '/no-such-page/']) {
       const { status, csp } = await fetchPage(`${appUrl}${path}`)
       expect(status, path).toBe(path === '/no-such-page/' ? 404 : 200)
       // Our API (same origin) and the stand-in the publishable key names (127.0.0.1 on a free port), nothing else.
@@ -425,6 +456,201 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await nav('Accounts')
     await page.waitForURL(`${appUrl}/accounts/`)
   }, 60_000)
+
+  it('shows the API keys page empty, with the form’s defaults and one way to start; a list that fails to load has a retry', async () => {
+    // Clerk unreachable at first: the list says so in its place, with a retry; the form stays.
+    const unavailable = (route: import('playwright-core').Route) =>
+      route.request().method() === 'GET'
+        ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'auth_unavailable', message: 'API keys cannot be managed right now; try again shortly.' } }) })
+        : route.fallback()
+    await page.route('**/api/keys', unavailable)
+    await nav('API keys')
+    await page.waitForURL(`${appUrl}/keys/`)
+    await expect.poll(() => page.locator(':focus').evaluate((element) => `${element.tagName} ${element.textContent}`)).toBe('H1 API keys') // the new page's h1
+    expect(await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'API keys' }).getAttribute('aria-current')).toBe('page')
+    const failed = page.getByRole('alert').filter({ hasText: 'Your API keys could not be loaded' })
+    await expect.poll(() => failed.isVisible(), { timeout: 15_000 }).toBe(true) // after the query's own retries
+    expect(await failed.textContent()).toContain('API keys cannot be managed right now; try again shortly.')
+    expect(await page.getByRole('button', { name: 'Create key' }).isEnabled()).toBe(true)
+    await page.unroute('**/api/keys', unavailable)
+    await failed.getByRole('button', { name: 'Try again' }).click()
+    const empty = page.getByRole('heading', { name: 'No API keys yet' })
+    await expect.poll(() => empty.isVisible()).toBe(true)
+    const form = page.getByRole('region', { name: 'Create a key' })
+    const scopes = form.getByRole('group', { name: 'Scopes' })
+    const ticked = () => scopes.getByRole('checkbox').evaluateAll((boxes) => boxes.map((box) => [(box as unknown as Checkbox).value, (box as unknown as Checkbox).checked]))
+    expect(await ticked()).toEqual([['accounts:read', true], ['accounts:write', false], ['amazon:proxy', true], ['amazon:proxy:pii', false]])
+    // Each scope says what it allows (the Worker's own table), tied to its checkbox.
+    expect(await accessibleDescription(scopes.getByRole('checkbox', { name: 'accounts:write' }))).toBe('Rename, make default, sync and disconnect accounts')
+    const expiry = form.getByRole('combobox', { name: 'Expires' })
+    expect(await expiry.locator('option').allTextContents()).toEqual(['In 30 days', 'In 90 days', 'In 365 days', 'Never'])
+    expect(await expiry.locator('option:checked').textContent()).toBe('In 90 days')
+    // The PII scope needs amazon:proxy: ticking it ticks that too, clearing amazon:proxy clears both.
+    await scopes.getByRole('checkbox', { name: 'amazon:proxy', exact: true }).uncheck()
+    await scopes.getByRole('checkbox', { name: 'amazon:proxy:pii' }).check()
+    expect(await scopes.getByRole('checkbox', { name: 'amazon:proxy', exact: true }).isChecked()).toBe(true)
+    await scopes.getByRole('checkbox', { name: 'amazon:proxy', exact: true }).uncheck()
+    expect(await scopes.getByRole('checkbox', { name: 'amazon:proxy:pii' }).isChecked()).toBe(false)
+    // The empty state's one action leads to the form.
+    await page.getByRole('button', { name: 'Create your first key' }).click()
+    await expect.poll(() => focusedName()).toBe('name')
+    await scrollToTop()
+    await screenshot('keys-empty')
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await screenshot('keys-empty-dark')
+    await page.emulateMedia({ colorScheme: 'light' })
+    expect(await seriousA11yViolations(page)).toEqual([])
+  })
+
+  it('checks a new key’s name and scopes, shows what the Worker refuses on the field it names, and a Clerk outage on the form', async () => {
+    const form = page.getByRole('region', { name: 'Create a key' })
+    const name = form.getByLabel('Name')
+    const create = form.getByRole('button', { name: 'Create key' })
+    const sent: string[] = []
+    const onRequest = (request: import('playwright-core').Request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/keys') sent.push(request.postData() ?? '')
+    }
+    page.on('request', onRequest)
+    await name.fill(' ')
+    await form.getByRole('checkbox', { name: 'accounts:read' }).uncheck()
+    await create.click()
+    await expect.poll(() => form.locator('.form-error').allTextContents()).toEqual(['Give the key a name.', 'Choose at least one scope.'])
+    expect(await name.getAttribute('aria-invalid')).toBe('true')
+    expect(await accessibleDescription(name)).toMatch(/^Give the key a name\. What uses it/)
+    await expect.poll(() => focusedName()).toBe('name') // the first field to fix
+    expect(await accessibleDescription(form.getByRole('group', { name: 'Scopes' }))).toBe('Choose at least one scope.')
+    expect(sent).toEqual([]) // nothing the Worker would refuse anyway
+    await screenshot('keys-form-errors')
+
+    // A right-to-left override makes a name read as something else: the Worker's 400 names the field, and it shows there.
+    await name.fill('Nightly \u202Ecnys')
+    await form.getByRole('checkbox', { name: 'accounts:read' }).check()
+    expect(await form.locator('.form-error').count()).toBe(0) // each message goes once its field changes
+    await create.click()
+    await expect.poll(() => form.locator('.form-error').allTextContents()).toEqual(['Must not contain bidirectional override or isolate characters.'])
+    expect(sent).toHaveLength(1)
+    await expect.poll(() => focusedName()).toBe('name')
+
+    // Clerk unreachable: the Worker's 503, said on the form.
+    const unavailable = (route: import('playwright-core').Route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'auth_unavailable', message: 'API keys cannot be managed right now; try again shortly.' } }) })
+        : route.fallback()
+    await page.route('**/api/keys', unavailable)
+    await name.fill('Nightly sync')
+    await create.click()
+    const alert = form.getByRole('alert')
+    await expect.poll(() => alert.textContent()).toBe('Could not create the key: API keys cannot be managed right now; try again shortly.')
+    await page.unroute('**/api/keys', unavailable)
+    page.off('request', onRequest)
+    expect(await page.getByRole('heading', { name: 'No API keys yet' }).isVisible()).toBe(true) // nothing was created
+  })
+
+  it('creates a key with accounts:read only, shows its secret once, and the key reads the accounts but cannot call Amazon', async () => {
+    const form = page.getByRole('region', { name: 'Create a key' })
+    await form.getByLabel('Name').fill('Nightly sync')
+    await form.getByRole('checkbox', { name: 'amazon:proxy', exact: true }).uncheck()
+    expect(await form.getByRole('checkbox').evaluateAll((boxes) => (boxes as unknown as Checkbox[]).filter((box) => box.checked).map((box) => box.value))).toEqual(['accounts:read'])
+    await form.getByRole('combobox', { name: 'Expires' }).selectOption({ label: 'In 30 days' })
+    const request = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/keys')
+    await form.getByRole('button', { name: 'Create key' }).click()
+    expect((await request).postDataJSON()).toEqual({ name: 'Nightly sync', scopes: ['accounts:read'], expires_in_days: 30 })
+    expect(await form.getByRole('alert').count()).toBe(0)
+
+    // The secret, once, in its own panel, which has focus.
+    const panel = page.getByRole('region', { name: 'Copy your new key “Nightly sync”' })
+    await expect.poll(() => panel.isVisible()).toBe(true)
+    await expect.poll(() => panel.evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true)
+    expect(await accessibleDescription(panel)).toMatch(/^You won’t see it again\./)
+    const secret = (await panel.locator('code.secret').textContent())!
+    expect(secret).toMatch(/^ak_\w{20,}$/)
+    expect(await panel.locator('pre.command').textContent()).toBe(`curl -H "Authorization: Bearer ${secret}" ${appUrl}/api/accounts`)
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: appUrl })
+    await panel.getByRole('button', { name: 'Copy key' }).click()
+    await expect.poll(() => page.evaluate<string>('navigator.clipboard.readText()')).toBe(secret)
+    await expect.poll(() => page.getByText('Key copied to the clipboard.').isVisible()).toBe(true)
+    await panel.getByRole('button', { name: 'Copy command' }).click()
+    await expect.poll(() => page.evaluate<string>('navigator.clipboard.readText()')).toBe(`curl -H "Authorization: Bearer ${secret}" ${appUrl}/api/accounts`)
+    // The form is ready for the next key.
+    expect(await form.getByLabel('Name').inputValue()).toBe('')
+    expect(await form.getByRole('combobox', { name: 'Expires' }).locator('option:checked').textContent()).toBe('In 90 days')
+    const row = page.getByRole('list', { name: 'API keys' }).getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Nightly sync' }) })
+    expect(await row.locator('.badge').textContent()).toBe('Active')
+    expect(await row.locator('.facts dd').allTextContents()).toEqual(['accounts:read', 'just now', expect.stringMatching(/^in 30 days \(\w{3} \d{1,2}, \d{4}\)$/), 'Never'])
+    await scrollToTop()
+    await screenshot('keys-created')
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await screenshot('keys-created-dark')
+    await page.emulateMedia({ colorScheme: 'light' })
+    expect(await seriousA11yViolations(page)).toEqual([])
+
+    // The curl line, from the test: the key acts for its user, within its scope.
+    const asKey = (path: string) => fetch(`${appUrl}${path}`, { headers: { authorization: `Bearer ${secret}` } })
+    const accounts = await asKey('/api/accounts')
+    expect(accounts.status).toBe(200)
+    const listed = ((await accounts.json()) as { accounts: Array<{ id: string; display_name: string | null }> }).accounts
+    expect(listed.map((a) => a.display_name).sort()).toEqual(['EU store', 'US store'])
+    const usStore = listed.find((a) => a.display_name === 'US store')!.id
+    const proxied = await asKey(`/api/amazon/${usStore}/sellers/v1/marketplaceParticipations`)
+    expect(proxied.status).toBe(403)
+    expect(await proxied.json()).toMatchObject({ error: { code: 'insufficient_scope', details: { scope: 'amazon:proxy' } } })
+
+    // Shown once: gone after "I've stored it", and a reload never brings it back; the list says it was used.
+    await panel.getByRole('button', { name: /^I’ve stored it/ }).click()
+    expect(await panel.count()).toBe(0)
+    await expect.poll(() => page.locator(':focus').textContent()).toBe('Your keys')
+    await page.reload()
+    await expect.poll(() => row.locator('.badge').textContent()).toBe('Active')
+    expect(await page.content()).not.toContain(secret)
+    expect(await row.locator('.facts dd').last().textContent()).toMatch(/^(just now|\d+ seconds? ago)$/)
+  })
+
+  it('revokes the key after a confirmation naming it, with the error of a failed try shown in the dialog', async () => {
+    const row = page.getByRole('list', { name: 'API keys' }).getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Nightly sync' }) })
+    const revoke = row.getByRole('button', { name: 'Revoke Nightly sync' }) // the key's name in the accessible name
+    expect(await row.getByText('Takes effect within 60 seconds.').isVisible()).toBe(true)
+    const dialog = page.getByRole('dialog', { name: 'Revoke Nightly sync?' })
+    await revoke.click()
+    await expect.poll(() => dialog.isVisible()).toBe(true)
+    expect(await dialog.textContent()).toContain('refused within 60 seconds')
+    await page.keyboard.press('Escape') // changed their mind
+    await expect.poll(() => dialog.isVisible()).toBe(false)
+    expect(await row.locator('.badge').textContent()).toBe('Active')
+
+    const unavailable = (route: import('playwright-core').Route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'auth_unavailable', message: 'API keys cannot be managed right now; try again shortly.' } }) })
+    await page.route('**/api/keys/*/revoke', unavailable)
+    await revoke.click()
+    await dialog.getByRole('button', { name: 'Revoke key' }).click()
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toBe('Could not revoke the key: API keys cannot be managed right now; try again shortly.')
+    expect(await dialog.isVisible()).toBe(true)
+    await screenshot('keys-revoke-failed')
+    expect(await seriousA11yViolations(page)).toEqual([])
+    await page.unroute('**/api/keys/*/revoke', unavailable)
+
+    const revoked = page.waitForResponse((r) => r.request().method() === 'POST' && /^\/api\/keys\/[^/]+\/revoke$/.test(new URL(r.url()).pathname))
+    await dialog.getByRole('button', { name: 'Revoke key' }).click()
+    expect((await revoked).status()).toBe(200)
+    await expect.poll(() => dialog.isVisible()).toBe(false)
+    await expect.poll(() => row.locator('.badge').textContent()).toBe('Revoked')
+    expect(await revoke.count()).toBe(0)
+    await expect.poll(() => page.locator(':focus').textContent()).toBe('Your keys') // the button it came from is gone
+    await expect.poll(() => page.getByText('Nightly sync was revoked. Requests with it are refused within 60 seconds.').isVisible()).toBe(true)
+    expect(await row.getByText(/^Revoked just now: requests with this key are refused within 60 seconds\.$/).isVisible()).toBe(true)
+    await scrollToTop()
+    await screenshot('keys-revoked')
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await screenshot('keys-revoked-dark')
+    await page.emulateMedia({ colorScheme: 'light' })
+    expect(await seriousA11yViolations(page)).toEqual([])
+
+    // Listed as revoked for good, after a reload too.
+    await page.reload()
+    await expect.poll(() => row.locator('.badge').textContent()).toBe('Revoked')
+    expect(await row.getByRole('button').count()).toBe(0)
+    await nav('Accounts')
+    await page.waitForURL(`${appUrl}/accounts/`)
+  })
 
   it('lists an account’s activity, with a retry in its place when it cannot be loaded', async () => {
     const failing = (route: import('playwright-core').Route) =>
