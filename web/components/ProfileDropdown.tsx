@@ -121,12 +121,13 @@ export function ProfileDropdown({ user, onSignOut }: { user: AuthUser; onSignOut
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={open ? menuId : undefined}
-        aria-label={`Account menu for ${user.name ?? user.email ?? 'you'}`}
         onClick={() => (open ? close(false) : openMenu('first'))}
         onKeyDown={onButtonKeyDown}
       >
+        {/* Named by its content, which holds the visible name (WCAG 2.5.3); below 640 px the name is for screen readers only. */}
         <Avatar user={user} />
-        <span className="profile-name">{user.name ?? user.email}</span>
+        <span className="visually-hidden">Account menu for </span>
+        <span className="profile-name">{user.name ?? user.email ?? 'you'}</span>
       </button>
       {open && (
         <div className="menu" id={menuId} role="menu" aria-label="Account" onKeyDown={onMenuKeyDown}>

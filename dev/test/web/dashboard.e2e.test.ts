@@ -24,7 +24,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasChromium, launchChromium } from '../../chromium.ts'
 import { startIsolatedStack, type IsolatedStack } from '../../isolated-stack.ts'
-import { seriousA11yViolations } from './axe.ts'
+import { seriousA11yViolations, VIEWPORTS } from './axe.ts'
 import { expectImmutableAssets, fetchPage, recordCspViolations } from './security-headers.ts'
 
 const root = new URL('../../../', import.meta.url).pathname
@@ -80,12 +80,32 @@ const accessibleDescription = (locator: import('playwright-core').Locator) =>
       .trim(),
   )
 
-async function screenshot(name: string) {
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: width === 390 ? 844 : 800 })
-    await page.screenshot({ path: join(results, `dashboard-${name}-${width}.png`), fullPage: true })
+/** WCAG contrast ratio of two computed `rgb()`/`rgba()` colours (alpha ignored: both are opaque here). */
+function contrast(a: string, b: string): number {
+  const luminance = (color: string) => {
+    const [r, g, b] = color.match(/[\d.]+/g)!.slice(0, 3).map((channel) => {
+      const c = Number(channel) / 255
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+    })
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!
   }
-  await page.setViewportSize({ width: 390, height: 844 })
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x)
+  return (light! + 0.05) / (dark! + 0.05)
+}
+
+/** test-results/dashboard-<name>-<width>-<scheme>.png at both widths in both color schemes; the page's size and scheme are restored. */
+async function screenshot(name: string) {
+  const viewport = page.viewportSize()
+  const wasDark = await page.evaluate<boolean>('matchMedia("(prefers-color-scheme: dark)").matches')
+  for (const size of VIEWPORTS) {
+    await page.setViewportSize(size)
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme })
+      await page.screenshot({ path: join(results, `dashboard-${name}-${size.width}-${scheme}.png`), fullPage: true })
+    }
+  }
+  if (viewport) await page.setViewportSize(viewport)
+  await page.emulateMedia({ colorScheme: wasDark ? 'dark' : 'light' })
 }
 
 describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack', () => {
@@ -193,6 +213,27 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await page.getByRole('heading', { name: 'Amazon accounts' }).click()
     await expect.poll(() => menu.count()).toBe(0)
     expect(await button.getAttribute('aria-expanded')).toBe('false')
+  })
+
+  it('rings the focused profile menu item at 3:1 or more against the menu, in both color schemes', async () => {
+    const button = page.getByRole('button', { name: /Account menu for Erin/ })
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme })
+      await button.focus()
+      await page.keyboard.press('Enter')
+      const item = page.getByRole('menuitem', { name: 'Amazon accounts' })
+      await expect.poll(() => item.evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true)
+      const ring = await item.evaluate((element) => {
+        const view = element.ownerDocument.defaultView!
+        const style = view.getComputedStyle(element)
+        return { style: style.outlineStyle, width: Number.parseFloat(style.outlineWidth), color: style.outlineColor, menu: view.getComputedStyle(element.parentElement!).backgroundColor }
+      })
+      expect(ring.style, colorScheme).toBe('solid')
+      expect(ring.width, colorScheme).toBeGreaterThanOrEqual(2)
+      expect(contrast(ring.color, ring.menu), colorScheme).toBeGreaterThanOrEqual(3)
+      await page.keyboard.press('Escape')
+    }
+    await page.emulateMedia({ colorScheme: 'light' })
   })
 
   it('connects an account through the Amazon consent page and shows it as active', async () => {
@@ -495,10 +536,7 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await page.getByRole('button', { name: 'Create your first key' }).click()
     await expect.poll(() => focusedName()).toBe('name')
     await scrollToTop()
-    await screenshot('keys-empty')
-    await page.emulateMedia({ colorScheme: 'dark' })
-    await screenshot('keys-empty-dark')
-    await page.emulateMedia({ colorScheme: 'light' })
+    await screenshot('keys-empty') // light and dark
     expect(await seriousA11yViolations(page)).toEqual([])
   })
 
@@ -578,10 +616,7 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     expect(await row.locator('.badge').textContent()).toBe('Active')
     expect(await row.locator('.facts dd').allTextContents()).toEqual(['accounts:read', 'just now', expect.stringMatching(/^in 30 days \(\w{3} \d{1,2}, \d{4}\)$/), 'Never'])
     await scrollToTop()
-    await screenshot('keys-created')
-    await page.emulateMedia({ colorScheme: 'dark' })
-    await screenshot('keys-created-dark')
-    await page.emulateMedia({ colorScheme: 'light' })
+    await screenshot('keys-created') // light and dark
     expect(await seriousA11yViolations(page)).toEqual([])
 
     // The curl line, from the test: the key acts for its user, within its scope.
@@ -638,10 +673,7 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await expect.poll(() => page.getByText('Nightly sync was revoked. Requests with it are refused within 60 seconds.').isVisible()).toBe(true)
     expect(await row.getByText(/^Revoked just now: requests with this key are refused within 60 seconds\.$/).isVisible()).toBe(true)
     await scrollToTop()
-    await screenshot('keys-revoked')
-    await page.emulateMedia({ colorScheme: 'dark' })
-    await screenshot('keys-revoked-dark')
-    await page.emulateMedia({ colorScheme: 'light' })
+    await screenshot('keys-revoked') // light and dark
     expect(await seriousA11yViolations(page)).toEqual([])
 
     // Listed as revoked for good, after a reload too.
