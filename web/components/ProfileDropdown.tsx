@@ -5,8 +5,8 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useRouter } from 'next/navigation'
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react'
-import { toast } from 'sonner'
 import type { AuthUser } from '../lib/auth/index.ts'
+import { toastError } from '../lib/toast-error.ts'
 import { Avatar } from './Avatar.tsx'
 
 export function ProfileDropdown({ user, onSignOut }: { user: AuthUser; onSignOut: () => Promise<void> }) {
@@ -34,7 +34,7 @@ export function ProfileDropdown({ user, onSignOut }: { user: AuthUser; onSignOut
           await onSignOut()
           queryClient.clear() // nothing of this user's stays in memory
         } catch {
-          toast.error('Could not sign out. Try again.')
+          toastError('Could not sign out. Try again.')
         } finally {
           setSigningOut(false)
         }

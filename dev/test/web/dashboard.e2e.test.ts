@@ -49,19 +49,8 @@ async function amazonControl(path: string, body: unknown = {}): Promise<unknown>
 }
 
 const card = (name: string | RegExp) => page.locator('li.account').filter({ has: page.getByRole('heading', { name }) })
-/**
- * Follows a link of the top bar's navigation. At 390 px a toast (top centre) covers part of that row, and sonner keeps
- * a toast open while the pointer is on it, which a click on a link under it would be: the pointer moves away and the
- * toasts close first.
- */
-async function nav(name: string) {
-  const toasts = page.locator('[data-sonner-toast]')
-  if ((await toasts.count()) > 0) {
-    await page.mouse.move(1, (page.viewportSize()?.height ?? 844) - 1)
-    await expect.poll(() => toasts.count(), { timeout: 15_000 }).toBe(0)
-  }
-  await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name, exact: true }).click()
-}
+/** Follows a link of the top bar's navigation (toasts sit below the top bar, never over it). */
+const nav = (name: string) => page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name, exact: true }).click()
 const selector = () => page.getByLabel('Active account')
 type Checkbox = { value: string; checked: boolean }
 /** The `name` of the focused form field. */
@@ -494,6 +483,38 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     expect(new URL((await byId).url()).pathname).toMatch(/\/orders\/v0\/orders\/123%2F456$/)
     await expect.poll(() => response.locator('.status-code').textContent()).toBe('404')
     expect(await response.getByRole('alert').getByRole('listitem').first().textContent()).toBe('NotFound Resource not found — Order 123/456 was not found.')
+    await nav('Accounts')
+    await page.waitForURL(`${appUrl}/accounts/`)
+  }, 60_000)
+
+  it('moves focus to the answer after a send, and keeps a failed send’s toast, below the top bar, until it is closed', async () => {
+    await nav('API console')
+    await page.waitForURL(`${appUrl}/console/`)
+    await page.getByRole('button', { name: 'Send' }).click()
+    await expect.poll(() => page.getByRole('region', { name: 'Response' }).locator('.status-code').textContent()).toBe('200')
+    await expect.poll(() => page.locator(':focus').evaluate((element) => `${element.tagName} ${element.textContent}`)).toBe('H2 Response')
+
+    const offline = (route: import('playwright-core').Route) => route.abort('connectionrefused')
+    await page.route('**/api/amazon/**', offline)
+    const header = page.locator('header.topbar')
+    const toast = page.locator('[data-sonner-toast][data-type="error"]')
+    for (const size of VIEWPORTS) {
+      await page.setViewportSize(size)
+      await page.getByRole('button', { name: 'Send' }).click()
+      await expect.poll(() => toast.isVisible()).toBe(true)
+      expect(await toast.textContent()).toContain('The request was not sent')
+      await page.mouse.move(size.width / 2, 10) // off the toast: sonner holds a toast while the pointer is on it
+      await expect.poll(async () => (await toast.boundingBox())?.y).toBeGreaterThan(0) // its entry animation done
+      const box = (await toast.boundingBox())!
+      const bar = (await header.boundingBox())!
+      expect(box.y >= bar.y + bar.height || box.y + box.height <= bar.y, `${size.width} px: the toast overlaps the top bar`).toBe(true)
+      await page.waitForTimeout(5_500) // longer than sonner's 4 s
+      expect(await toast.isVisible()).toBe(true)
+      await toast.getByRole('button', { name: 'Close toast' }).click()
+      await expect.poll(() => toast.count()).toBe(0)
+    }
+    await page.unroute('**/api/amazon/**', offline)
+    await page.setViewportSize({ width: 390, height: 844 })
     await nav('Accounts')
     await page.waitForURL(`${appUrl}/accounts/`)
   }, 60_000)
