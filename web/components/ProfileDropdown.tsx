@@ -8,6 +8,7 @@ import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react'
 import type { AuthUser } from '../lib/auth/index.ts'
 import { toastError } from '../lib/toast-error.ts'
 import { Avatar } from './Avatar.tsx'
+import { EmailAddress } from './EmailAddress.tsx'
 
 export function ProfileDropdown({ user, onSignOut }: { user: AuthUser; onSignOut: () => Promise<void> }) {
   const [open, setOpen] = useState(false)
@@ -133,7 +134,11 @@ export function ProfileDropdown({ user, onSignOut }: { user: AuthUser; onSignOut
         <div className="menu" id={menuId} role="menu" aria-label="Account" onKeyDown={onMenuKeyDown}>
           <div className="menu-header" role="presentation">
             {user.name && <strong>{user.name}</strong>}
-            {user.email && <span className="muted">{user.email}</span>}
+            {user.email && (
+              <span className="muted">
+                <EmailAddress email={user.email} />
+              </span>
+            )}
           </div>
           {items.map((item, index) => (
             <button

@@ -277,6 +277,20 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
     await page.goto(`${appUrl}/accounts/`)
   })
 
+  it("opens Clerk's account page from Settings, where name, email and password are changed", async () => {
+    await page.goto(`${appUrl}/settings/`)
+    const manage = page.getByRole('button', { name: 'Manage your account' })
+    await expect.poll(() => manage.isVisible(), { timeout: 20_000 }).toBe(true)
+    await manage.click()
+    const userProfile = page.locator('.cl-userProfile-root')
+    await expect.poll(() => userProfile.isVisible(), { timeout: 20_000 }).toBe(true)
+    await expect.poll(() => userProfile.textContent()).toContain(USER.email)
+    await screenshot('user-profile')
+    await page.locator('.cl-modalCloseButton').click()
+    await expect.poll(() => userProfile.count()).toBe(0)
+    await page.goto(`${appUrl}/accounts/`)
+  })
+
   it('keeps the session over a reload (the dev browser in __clerk_db_jwt)', async () => {
     const devBrowser = (await context.cookies(appUrl)).find((cookie) => cookie.name.startsWith('__clerk_db_jwt'))
     expect(devBrowser?.value).toMatch(/^dvb_/)

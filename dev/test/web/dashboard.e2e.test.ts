@@ -898,6 +898,50 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await expect.poll(() => page.getByText('e2e.seller@example.com').isVisible()).toBe(true)
   })
 
+  it('says where name, email and password are changed, and wraps a long email address at its dots', async () => {
+    expect(await page.getByRole('region', { name: 'Your sign-in account' }).textContent()).toContain('The Clerk stand-in has none')
+    expect(await page.getByRole('textbox').count()).toBe(0) // read-only: nothing to set here
+    const email = 'first.middle.lastname.with-a-long-suffix@subdomain.example-company.co.uk'
+    const long = (route: import('playwright-core').Route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ id: 'user_long', email, first_name: 'Erin', last_name: null, image_url: null, created_at: new Date().toISOString(), updated_at: new Date().toISOString() }) })
+    await page.route('**/api/me', long)
+    await page.reload()
+    const shown = page.locator('main .email')
+    await expect.poll(() => shown.textContent()).toBe(email)
+    const lines = await shown.evaluate((element) => {
+      const range = element.ownerDocument.createRange()
+      range.selectNodeContents(element)
+      const tops = [...range.getClientRects()].map((rect) => Math.round(rect.top))
+      return { count: new Set(tops).size, fits: element.closest('.card')!.scrollWidth <= element.closest('.card')!.clientWidth }
+    })
+    expect(lines.fits).toBe(true) // no sideways scroll at 390 px
+    expect(lines.count).toBeGreaterThan(1)
+    // Each line break falls after an @, a dot or a hyphen, never inside a word.
+    const breaks = await shown.evaluate((element) => {
+      const text = element.textContent ?? ''
+      const found: string[] = []
+      const range = element.ownerDocument.createRange()
+      let previousTop: number | null = null
+      let offset = 0
+      for (const node of [...element.childNodes].filter((child) => child.nodeType === 3)) {
+        for (let index = 0; index < (node.textContent ?? '').length; index++) {
+          range.setStart(node, index)
+          range.setEnd(node, index + 1)
+          const top = Math.round(range.getBoundingClientRect().top)
+          if (previousTop !== null && top > previousTop) found.push(text[offset + index - 1]!)
+          previousTop = top
+        }
+        offset += (node.textContent ?? '').length
+      }
+      return found
+    })
+    for (const character of breaks) expect(['@', '.', '-']).toContain(character)
+    await screenshot('settings-long-email')
+    await page.unroute('**/api/me', long)
+    await page.reload()
+    await expect.poll(() => page.getByText('e2e.seller@example.com').isVisible()).toBe(true)
+  })
+
   it('answers an unknown address with a 404 page that leads back to the accounts', async () => {
     const response = await page.goto(`${appUrl}/no-such-page/`)
     expect(response?.status()).toBe(404)
