@@ -1,11 +1,12 @@
 'use client'
 import { useRouter } from 'next/navigation'
-import { type ComponentType, useEffect, useState } from 'react'
-import { useAuthState } from '../lib/auth/index.ts'
+import { useEffect, useState } from 'react'
+import { SignInForm, SignUpForm, useAuthState } from '../lib/auth/index.ts'
 import { safeRedirect } from '../lib/safe-redirect.ts'
 
 /** Sign-in and sign-up: the form, then back to `?redirect=` (app paths only) once signed in. */
-export function AuthPage({ Form }: { Form: ComponentType<{ redirectTo: string }> }) {
+export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
+  const Form = mode === 'sign-in' ? SignInForm : SignUpForm
   const auth = useAuthState()
   const router = useRouter()
   // Read after mount: the page is prerendered without a query string.

@@ -225,6 +225,37 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await page.emulateMedia({ colorScheme: 'light' })
   })
 
+  it('titles every page, on a first load and after moving between pages, and has a favicon', async () => {
+    const titles: Record<string, string> = {
+      '/': 'sellersync',
+      '/accounts/': 'Amazon accounts · sellersync',
+      '/overview/': 'Overview · sellersync',
+      '/console/': 'API console · sellersync',
+      '/keys/': 'API keys · sellersync',
+      '/settings/': 'Settings · sellersync',
+      '/sign-in/': 'Sign in · sellersync',
+      '/sign-up/': 'Create your account · sellersync',
+      '/no-such-page/': 'Page not found · sellersync',
+    }
+    for (const [path, title] of Object.entries(titles)) {
+      const html = await (await fetch(`${appUrl}${path}`)).text()
+      expect(html.match(/<title>([^<]*)<\/title>/)?.[1], path).toBe(title)
+    }
+    expect(await page.title()).toBe(titles['/accounts/'])
+    for (const [link, path] of [['Overview', '/overview/'], ['API console', '/console/'], ['API keys', '/keys/'], ['Accounts', '/accounts/']] as const) {
+      await nav(link)
+      await page.waitForURL(`${appUrl}${path}`)
+      await expect.poll(() => page.title()).toBe(titles[path])
+    }
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href')
+    expect(icon).toMatch(/^\/icon\.svg/)
+    const served = await fetch(new URL(icon!, appUrl))
+    expect(served.status).toBe(200)
+    expect(served.headers.get('content-type')).toMatch(/^image\/svg\+xml/)
+    // Drawn in the page, under its CSP (img-src 'self').
+    expect(await page.evaluate(`(async () => { const image = new Image(); image.src = ${JSON.stringify(icon)}; await image.decode(); return image.naturalWidth > 0 })()`)).toBe(true)
+  })
+
   it('connects an account through the Amazon consent page and shows it as active', async () => {
     await page.getByRole('button', { name: 'Connect an Amazon account' }).click()
     const dialog = page.getByRole('dialog', { name: 'Connect an Amazon account' })
