@@ -157,7 +157,7 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
     // The publishable key arrives at run time, so the export cannot prerender the pages: only this shell.
     for (const page of ['sign-in', 'accounts', 'settings', 'overview', 'console', 'keys']) {
       const html = readFileSync(join(root, `web/out-clerk/${page}/index.html`), 'utf8')
-      expect(html).toMatch(/<main class="center muted" aria-busy="true">Loading…<\/main>/)
+      expect(html).toMatch(/<main id="main" class="center muted" aria-busy="true">Loading…<\/main>/)
     }
   })
 
@@ -235,6 +235,7 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
     await signInWith(USER.password)
     await page.waitForURL(`${appUrl}/accounts/`)
     await expect.poll(() => page.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible(), { timeout: 20_000 }).toBe(true)
+    await expect.poll(() => page.locator(':focus').textContent()).toBe('Amazon accounts') // the landing page's h1
 
     // The first token comes with the signed-in session (`last_active_token` of the touch response), as FAPI sends it.
     const bearer = (await (await accountsCall).allHeaders()).authorization?.replace(/^Bearer /, '')

@@ -133,6 +133,20 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     expect(await seriousA11yViolations(page)).toEqual([])
   })
 
+  it('lands on the page’s h1 after signing in, but leaves focus at the top of the document on a reload', async () => {
+    await expect.poll(() => page.locator(':focus').evaluate((element) => `${element.tagName} ${element.textContent}`)).toBe('H1 Amazon accounts')
+    await page.reload()
+    await expect.poll(() => page.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible()).toBe(true)
+    expect(await page.evaluate('document.activeElement === document.body')).toBe(true)
+    // From there the first Tab reaches the skip link, shown on focus, which leads past the top bar to the content.
+    await page.keyboard.press('Tab')
+    const skip = page.getByRole('link', { name: 'Skip to content' })
+    await expect.poll(() => page.locator(':focus').textContent()).toBe('Skip to content')
+    expect((await skip.boundingBox())!.y).toBeGreaterThanOrEqual(0)
+    await page.keyboard.press('Enter')
+    expect(await page.locator(':focus').evaluate((element) => element.tagName)).toBe('MAIN')
+  })
+
   it('serves every page with its security headers: a CSP allowing its own inline scripts and the stand-in, and no framing', async () => {
     for (const path of ['/', '/accounts/', '/settings/', '/overview/', '/console/', '/keys/', '/sign-in/', '/sign-up/', '/no-such-page/']) {
       const { status, csp } = await fetchPage(`${appUrl}${path}`)
@@ -983,6 +997,34 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await expect.poll(() => page.getByRole('heading', { name: 'Amazon accounts' }).isVisible()).toBe(true)
   })
 
+  it('shows the 404 page inside the app’s frame while signed in, with a skip link to its content', async () => {
+    await page.goto(`${appUrl}/no-such-page/`)
+    await expect.poll(() => page.getByRole('navigation', { name: 'Dashboard' }).isVisible()).toBe(true)
+    expect(await page.getByRole('button', { name: /Account menu for Erin/ }).isVisible()).toBe(true)
+    expect(await page.getByRole('heading', { name: 'Page not found', level: 1 }).isVisible()).toBe(true)
+    expect(await seriousA11yViolations(page)).toEqual([])
+    await screenshot('not-found-signed-in')
+    await page.keyboard.press('Tab')
+    await expect.poll(() => page.locator(':focus').textContent()).toBe('Skip to content')
+    await page.keyboard.press('Enter')
+    expect(await page.locator(':focus').getAttribute('id')).toBe('main')
+  })
+
+  it('has the skip link first and a <main id="main"> on every page of the dashboard', async () => {
+    for (const path of ['/overview/', '/console/', '/keys/', '/settings/']) {
+      await page.goto(`${appUrl}${path}`)
+      await expect.poll(() => page.locator('main h1').isVisible()).toBe(true)
+      await page.waitForLoadState('networkidle') // the content's own controls are there
+      await page.keyboard.press('Tab')
+      await expect.poll(() => page.locator(':focus').textContent()).toBe('Skip to content')
+      await page.keyboard.press('Enter')
+      expect(await page.locator(':focus').getAttribute('id'), path).toBe('main')
+      if (path === '/settings/') continue // read-only in the local build: no control to Tab to
+      await page.keyboard.press('Tab') // and on from the content, not the top bar
+      expect(await page.evaluate('document.activeElement?.closest("main")?.id ?? null'), path).toBe('main')
+    }
+  })
+
   it('signs out from the profile menu', async () => {
     await page.getByRole('button', { name: /Account menu for Erin/ }).click()
     await page.getByRole('menuitem', { name: 'Sign out' }).click()
@@ -1002,6 +1044,16 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await page.waitForURL(`${appUrl}/accounts/`)
     await expect.poll(() => page.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible()).toBe(true)
     expect(await page.getByRole('button', { name: /Account menu for Nia/ }).isVisible()).toBe(true)
+  })
+
+  it('shows the plain 404 page, without the app’s frame, when no one is signed in', async () => {
+    await page.evaluate(() => sessionStorage.clear())
+    await page.goto(`${appUrl}/no-such-page/`)
+    await expect.poll(() => page.getByRole('heading', { name: 'Page not found', level: 1 }).isVisible()).toBe(true)
+    await page.waitForLoadState('networkidle')
+    expect(await page.getByRole('navigation', { name: 'Dashboard' }).count()).toBe(0)
+    expect(await seriousA11yViolations(page)).toEqual([])
+    await screenshot('not-found')
   })
 
   it('reported no Content-Security-Policy violation on any page it visited', () => {
