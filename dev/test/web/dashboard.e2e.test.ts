@@ -943,6 +943,34 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await expect.poll(() => page.getByText('e2e.seller@example.com').isVisible()).toBe(true)
   })
 
+  it('draws a failed region as an error, in the error colour, in both color schemes', async () => {
+    const failing = (route: import('playwright-core').Route) =>
+      route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal_error', message: 'Something went wrong on our side; try again shortly.' } }) })
+    await page.route('**/api/me', failing)
+    await page.reload()
+    const alert = page.getByRole('alert').filter({ hasText: 'Your profile could not be loaded' })
+    await expect.poll(() => alert.isVisible(), { timeout: 15_000 }).toBe(true)
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme })
+      const colors = await alert.evaluate((element) => {
+        const view = element.ownerDocument.defaultView!
+        const probe = element.ownerDocument.createElement('span')
+        probe.style.color = 'var(--danger)'
+        element.append(probe)
+        const danger = view.getComputedStyle(probe).color
+        probe.remove()
+        return { danger, edge: view.getComputedStyle(element).borderLeftColor, heading: view.getComputedStyle(element.querySelector('h2')!).color }
+      })
+      expect(colors.edge, colorScheme).toBe(colors.danger)
+      expect(colors.heading, colorScheme).toBe(colors.danger)
+    }
+    await page.emulateMedia({ colorScheme: 'light' })
+    await screenshot('settings-failed')
+    await page.unroute('**/api/me', failing)
+    await page.reload()
+    await expect.poll(() => page.getByText('e2e.seller@example.com').isVisible()).toBe(true)
+  })
+
   it('says where name, email and password are changed, and wraps a long email address at its dots', async () => {
     expect(await page.getByRole('region', { name: 'Your sign-in account' }).textContent()).toContain('The Clerk stand-in has none')
     expect(await page.getByRole('textbox').count()).toBe(0) // read-only: nothing to set here
