@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next'
 import type { ReactNode } from 'react'
 import { AuthWrapper } from '../components/AuthWrapper.tsx'
+import { SkipLink } from '../components/SkipLink.tsx'
 import './globals.css'
 
 export const metadata: Metadata = {
@@ -18,6 +19,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
+        <SkipLink />
         <AuthWrapper>{children}</AuthWrapper>
       </body>
     </html>
