@@ -334,6 +334,13 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
       expect(c!.y).toBeGreaterThan(a!.y)
       expect(new Set(await tops(card(name).locator('.account-actions .button'))).size).toBe(1)
     }
+    // Headings in order: the page's h1, the group's h2, the cards' h3.
+    expect(await page.locator('main').locator('h1:visible, h2:visible, h3:visible').evaluateAll((nodes: Array<{ tagName: string }>) => nodes.map((node) => node.tagName))).toEqual([
+      'H1',
+      'H2',
+      'H3',
+      'H3',
+    ])
     // Region names whole, not cut off.
     const region = card('EU store').getByText('Europe, Middle East, India, Africa', { exact: true })
     expect(await region.evaluate((element: { scrollWidth: number; clientWidth: number }) => element.scrollWidth <= element.clientWidth)).toBe(true)
@@ -381,6 +388,35 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
   it('syncs the second account', async () => {
     await card('EU store').getByRole('button', { name: 'Sync' }).click()
     await expect.poll(() => page.getByText('EU store is up to date.').isVisible()).toBe(true)
+  })
+
+  it('offers a filter once there are more than 6 accounts', async () => {
+    expect(await page.getByLabel('Filter accounts').count()).toBe(0)
+    // The stack's seller has two: the list answer gets five more Seller Central accounts.
+    const many = async (route: import('playwright-core').Route) => {
+      const response = await route.fetch()
+      const body = (await response.json()) as { accounts: Array<Record<string, unknown>> }
+      const template = body.accounts.find((account) => account.display_name === 'EU store')!
+      for (let index = 1; index <= 5; index++) {
+        body.accounts.push({ ...template, id: crypto.randomUUID(), login_id: crypto.randomUUID(), is_default: false, display_name: `Shop ${index}`, external_id: `ASHOP0000${index}` })
+      }
+      await route.fulfill({ response, json: body })
+    }
+    await page.route('**/api/accounts', many)
+    await page.reload()
+    await expect.poll(() => page.locator('li.account').count()).toBe(7)
+    const filter = page.getByLabel('Filter accounts')
+    await filter.fill('shop 3')
+    await expect.poll(() => page.locator('li.account h3').allTextContents()).toEqual(['Shop 3'])
+    expect(await page.getByText('Showing 1 of 7 accounts.').isVisible()).toBe(true)
+    await filter.fill('ASHOP00005')
+    await expect.poll(() => page.locator('li.account h3').allTextContents()).toEqual(['Shop 5'])
+    await filter.fill('store')
+    await expect.poll(() => page.locator('li.account h3').allTextContents()).toEqual(['EU store', 'US store'])
+    await page.unroute('**/api/accounts', many)
+    await page.reload()
+    await expect.poll(() => page.locator('li.account').count()).toBe(2)
+    expect(await page.getByLabel('Filter accounts').count()).toBe(0)
   })
 
   it('shows the active account’s orders of the last 7 days on the Overview, and a reload is served by the edge cache', async () => {

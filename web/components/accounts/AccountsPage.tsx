@@ -24,9 +24,7 @@ export function AccountsPage() {
   return (
     <main className="page">
       <div className="page-head">
-        <h1 tabIndex={-1} id="accounts-title">
-          Amazon accounts
-        </h1>
+        <h1>Amazon accounts</h1>
         <button type="button" className="button primary" onClick={openConnect}>
           Connect an account
         </button>
