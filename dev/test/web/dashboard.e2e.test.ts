@@ -234,6 +234,7 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     for (const action of ['Sync', 'Rename', 'Disconnect']) {
       expect(await card.getByRole('button', { name: `${action} Stand-in Seller NA`, exact: true }).count()).toBe(1)
     }
+    expect(await card.locator('summary').getAttribute('aria-label')).toBe('Activity Stand-in Seller NA')
     // Connecting got a fresh access token, and the account's history starts there.
     expect(await card.locator('.health').textContent()).toMatch(/^Connected · token renewed (just now|\d+ seconds? ago)$/)
     await card.getByText('Activity', { exact: true }).click()
@@ -800,6 +801,8 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await page.reload()
     await expect.poll(() => us.locator('.health-also').textContent()).toBe('The last sync failed: Amazon did not answer. Try again in a few minutes.')
     expect(await us.locator('.health').textContent()).toMatch(/^Amazon’s yearly authorization ends in 10 days \(/)
+    expect(await seriousA11yViolations(page)).toEqual([]) // the warn colour keeps its contrast, light and dark
+    await screenshot('renew-soon', { schemes: ['light', 'dark'] })
     await page.unroute('**/api/accounts', alsoFailed)
     await page.reload()
     await expect.poll(() => page.locator('li.account').count()).toBe(2)

@@ -239,7 +239,7 @@ export function AccountCard({
         </button>
       </div>
 
-      <AccountActivity accountId={account.id} />
+      <AccountActivity accountId={account.id} accountName={name} />
 
       <DisconnectDialog
         open={confirming}
