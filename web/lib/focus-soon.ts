@@ -16,7 +16,7 @@ export function focusSoon(find: () => HTMLElement | null | undefined): void {
     if (target === null || lost) {
       const element = find()
       if (element?.isConnected && !(element as HTMLButtonElement).disabled && (target === null ? true : lost)) {
-        element.focus({ preventScroll: false })
+        element.focus()
         if (document.activeElement === element) target = element
       }
     } else if (active !== target) {

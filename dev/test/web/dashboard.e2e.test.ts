@@ -440,6 +440,8 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     expect(windowStart).toBeLessThanOrEqual(7 * 86_400_000 + 3_600_000)
 
     const connection = page.getByRole('region', { name: 'Connection' })
+    expect(await connection.locator('.badge').textContent()).toBe('Connected') // the status word the card shows
+    expect(await connection.textContent()).toContain('Merchant token')
     for (const country of ['United States', 'Canada', 'Mexico']) expect(await connection.getByText(country, { exact: false }).count()).toBeGreaterThan(0)
     expect(await connection.locator('.health').textContent()).toMatch(/^Connected · token renewed /)
     const perDay = page.getByRole('table', { name: 'Orders per day (Pacific Time)' })
@@ -821,6 +823,8 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     expect(await eu.locator('.health-also').count()).toBe(0) // said once, not again as a sync error
     expect(await page.locator('.needs-you').textContent()).toBe('1 account needs you: reconnect EU store.')
     await dismissToasts()
+    await page.locator('.needs-you').getByRole('link', { name: 'reconnect EU store' }).click() // straight to its card
+    await expect.poll(focused).toBe('h3 EU store')
     expect(await card('US store').getByRole('button', { name: 'Reconnect' }).count()).toBe(0)
     await screenshot('reconnect-needed')
     await amazonControl('/next-seller', EU_SELLER)

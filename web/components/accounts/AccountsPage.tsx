@@ -10,7 +10,17 @@ import { useNow } from '../../lib/use-now.ts'
 import { AccountCard, stickyError } from './AccountCard.tsx'
 import { RegionBoundary } from '../RegionBoundary.tsx'
 import { ConnectDialog } from './ConnectDialog.tsx'
-import { accountName, connectedMessage, connectErrorMessages, groupTitle, marketplaceLabel, needsYouLine, providerLabels, regionLabels } from './labels.ts'
+import {
+  accountName,
+  connectedMessage,
+  connectErrorMessages,
+  groupTitle,
+  marketplaceLabel,
+  needsYouAction,
+  needsYouLead,
+  providerLabels,
+  regionLabels,
+} from './labels.ts'
 
 /** Above this many accounts the page offers a filter. */
 const FILTER_FROM = 7
@@ -69,12 +79,10 @@ function AccountList({ onConnect, connectedId }: { onConnect: () => void; connec
   const groups = groupAccounts(accounts, statusOf)
   const ordered = groups.flatMap((group) => group.accounts)
   const needing = ordered.filter((account) => statusOf(account).needsSeller)
-  const summary = needsYouLine(
-    needing.map((account) => {
-      const status = statusOf(account)
-      return { name: accountName(account), word: status.word, renewBy: status.renewal ? longDate(status.renewal.date) : null }
-    }),
-  )
+  const needs = needing.map((account) => {
+    const status = statusOf(account)
+    return { id: account.id, name: accountName(account), word: status.word, renewBy: status.renewal ? longDate(status.renewal.date) : null }
+  })
   const filtering = accounts.length >= FILTER_FROM && filter.trim() !== ''
   const shown = (account: Account) =>
     !filtering ||
@@ -93,9 +101,19 @@ function AccountList({ onConnect, connectedId }: { onConnect: () => void; connec
 
   return (
     <>
-      {summary && (
+      {needs.length > 0 && (
+        // Each action links to its card's heading (focusable), so the keyboard goes straight there.
         <div className="card needs-you" role="status">
-          <p>{summary}</p>
+          <p>
+            {needsYouLead(needs.length)}
+            {needs.map((item, index) => (
+              <span key={item.id}>
+                {index > 0 && ', '}
+                <a href={`#${accountHeadingId(item.id)}`}>{needsYouAction(item)}</a>
+              </span>
+            ))}
+            .
+          </p>
         </div>
       )}
       {accounts.length >= FILTER_FROM && (

@@ -53,11 +53,18 @@ export function groupTitle(group: { provider: Account['provider']; region: Accou
   return `${login}, ${regionLabels[group.region!]} · ${count} ${count === 1 ? 'profile' : 'profiles'}`
 }
 
+type NeedsYou = { name: string; word: string; renewBy: string | null }
+
+/** What the seller has to do for one account: "reconnect EU store", "renew US store by December 6, 2026". */
+export const needsYouAction = ({ name, word, renewBy }: NeedsYou) => (word === 'Renew soon' && renewBy ? `renew ${name} by ${renewBy}` : `reconnect ${name}`)
+
+/** "2 accounts need you: " — the start of the line, before the actions. */
+export const needsYouLead = (count: number) => `${count} ${count === 1 ? 'account needs' : 'accounts need'} you: `
+
 /** "2 accounts need you: reconnect EU store, renew US store by December 6, 2026." */
-export function needsYouLine(items: ReadonlyArray<{ name: string; word: string; renewBy: string | null }>): string | null {
+export function needsYouLine(items: readonly NeedsYou[]): string | null {
   if (items.length === 0) return null
-  const what = items.map(({ name, word, renewBy }) => (word === 'Renew soon' && renewBy ? `renew ${name} by ${renewBy}` : `reconnect ${name}`))
-  return `${items.length} ${items.length === 1 ? 'account needs' : 'accounts need'} you: ${what.join(', ')}.`
+  return `${needsYouLead(items.length)}${items.map(needsYouAction).join(', ')}.`
 }
 
 /** The toast after Amazon's round trip: the account, and for an Ads login how many profiles it connected. */
