@@ -1,6 +1,7 @@
 'use client'
-// The active account's connection, as its card on the Accounts page words it: status, the token's health and
-// the one notice under it (lib/account-status.ts), and where it sells. Fixing it (Reconnect) happens on the Accounts page.
+// The active account's connection, as its card on the Accounts page words it: the status word, its most urgent
+// message and the one under it (lib/account-status.ts), its Amazon id and where it sells. Fixing it (Reconnect)
+// happens on the Accounts page.
 import Link from 'next/link'
 import type { Account } from '../../lib/api/accounts.ts'
 import { marketplaceById } from '../../lib/marketplaces.ts'
