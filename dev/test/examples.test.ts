@@ -160,6 +160,7 @@ async function startThrottlingStub() {
     provider: 'sp_api',
     region: 'na',
     external_id: 'A1STUBSELLER01',
+    login_id: null,
     marketplaces: [US],
     display_name: null,
     status: 'active',

@@ -699,6 +699,22 @@ describe('save_connected_accounts', () => {
     for (const row of rows) expect((await eventsOf(row.id)).map((e) => e.kind)).toEqual(['connected'])
   })
 
+  it('records the connect’s own read from Amazon as each saved account’s last sync, a first connect and a reconnect', async () => {
+    const userId = await makeUser()
+    const syncedRecently = (ids: string[]) =>
+      db.query<{ recent: boolean | null }>(
+        `select last_sync_at > now() - interval '1 minute' as recent from public.user_accounts where id = any($1::uuid[]) order by external_id`,
+        [ids],
+      )
+    const rows = await asService(db, (tx) => saveAll(tx, userId, [{ external_id: '1001' }, { external_id: '1002' }]))
+    const ids = rows.map((r) => r.id)
+    expect(await syncedRecently(ids)).toEqual([{ recent: true }, { recent: true }])
+    // A year later Amazon lists only the first profile: that one was read again, the other was not.
+    await db.query(`update public.user_accounts set last_sync_at = now() - interval '1 year' where id = any($1::uuid[])`, [ids])
+    await asService(db, (tx) => saveAll(tx, userId, [{ external_id: '1001' }], { refresh: 'gAAAA-refresh-2' }))
+    expect(await syncedRecently(ids)).toEqual([{ recent: true }, { recent: false }])
+  })
+
   it('another consent (other profiles, or another region) gets a grant of its own', async () => {
     const userId = await makeUser()
     const [first] = await asService(db, (tx) => saveAll(tx, userId, [{ external_id: '1001' }]))

@@ -13,8 +13,9 @@ const steps: Array<[Intl.RelativeTimeFormatUnit, number]> = [
 export function relativeTime(iso: string, now = Date.now()): string {
   let value = (Date.parse(iso) - now) / 1000
   for (const [unit, size] of steps) {
-    // Compared after rounding: 59.6 s is "1 minute ago", not "60 seconds ago".
-    const rounded = Math.round(value)
+    // Compared after rounding: 59.6 s is "1 minute ago", not "60 seconds ago". Rounded away from zero at
+    // halves, past and future alike (Math.round(-59.5) is -59: "59 seconds ago" but "in 1 minute").
+    const rounded = Math.sign(value) * Math.round(Math.abs(value))
     if (Math.abs(rounded) < size) return relative.format(rounded, unit)
     value /= size
   }

@@ -25,6 +25,7 @@ type AccountBody = {
   provider: string
   region: string
   external_id: string
+  login_id: string | null
   marketplaces: string[]
   display_name: string | null
   status: string
@@ -74,10 +75,26 @@ describe('GET /api/accounts', () => {
     const [first] = accounts
     expect(first).toMatchObject({ provider: 'sp_api', region: 'na', external_id: seller.sellingPartnerId, status: 'active', is_default: true })
     expect(Object.keys(first!).sort()).toEqual(
-      ['authorized_at', 'created_at', 'display_name', 'external_id', 'id', 'is_default', 'last_error', 'last_sync_at', 'marketplaces', 'provider', 'reauthorize_by', 'region', 'status', 'token'].sort(),
+      ['authorized_at', 'created_at', 'display_name', 'external_id', 'id', 'is_default', 'last_error', 'last_sync_at', 'login_id', 'marketplaces', 'provider', 'reauthorize_by', 'region', 'status', 'token'].sort(),
     )
+    // Two consents, two logins; the id is the grant's, never a token.
+    expect(first!.login_id).toMatch(/^[0-9a-f-]{36}$/)
+    expect(accounts[1]!.login_id).not.toBe(first!.login_id)
     expect(Date.parse(first!.reauthorize_by!) - Date.parse(first!.authorized_at)).toBe(365 * 24 * 3600 * 1000)
     expect(accounts[1]).toMatchObject({ region: 'eu', is_default: false })
+  })
+
+  it('gives the profiles of one Amazon Ads login the same login_id', async () => {
+    const { token, accountId } = await userWithSeller()
+    await amazonControl('POST', '/next-ads-account', { profiles: [{ marketplaceId: 'ATVPDKIKX0DER' }, { marketplaceId: 'A2EUQ1WTGCTBG2' }] })
+    const { response, cookie } = await startConnect(token, { provider: 'ads', region: 'na' })
+    await callback(await decideConsent(((await response.json()) as { url: string }).url), cookie)
+    const { accounts } = (await api(token, 'GET', '')).json as { accounts: AccountBody[] }
+    const ads = accounts.filter((account) => account.provider === 'ads')
+    expect(ads).toHaveLength(2)
+    expect(ads[0]!.login_id).toBeTruthy()
+    expect(ads[1]!.login_id).toBe(ads[0]!.login_id)
+    expect(accounts.find((account) => account.id === accountId)!.login_id).not.toBe(ads[0]!.login_id)
   })
 
   it('requires a session', async () => {

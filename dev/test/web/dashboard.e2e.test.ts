@@ -52,6 +52,16 @@ const card = (name: string | RegExp) => page.locator('li.account').filter({ has:
 /** Follows a link of the top bar's navigation (toasts sit below the top bar, never over it). */
 const nav = (name: string) => page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name, exact: true }).click()
 const selector = () => page.getByLabel('Active account')
+/** Where focus is: the focused element's tag and text ("h3 US store", "button Sync US store"), "body" when it fell there. */
+const focused = () =>
+  page.evaluate<string>('(() => { const e = document.activeElement; return !e || e === document.body ? "body" : `${e.tagName.toLowerCase()} ${(e.textContent ?? "").trim()}` })()')
+/** The rounded top edge of each element: equal tops are one row. */
+const tops = async (locator: import('playwright-core').Locator) => Promise.all((await locator.all()).map(async (item) => Math.round((await item.boundingBox())!.y)))
+/** Closes the toasts that stay until dismissed (errors that are an action's only feedback). */
+async function dismissToasts() {
+  for (const close of await page.getByRole('button', { name: 'Close toast' }).all()) await close.click().catch(() => {})
+  await expect.poll(() => page.locator('[data-sonner-toast]').count(), { timeout: 15_000 }).toBe(0)
+}
 type Checkbox = { value: string; checked: boolean }
 /** The `name` of the focused form field. */
 const focusedName = () => page.evaluate<string | null>('document.activeElement?.getAttribute("name") ?? null')
@@ -280,10 +290,22 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await page.waitForURL(`${appUrl}/accounts/`) // the ?connected= query is read, toasted and dropped
     const card = page.locator('li.account')
     await expect.poll(() => card.count()).toBe(1)
-    expect(await card.locator('.badge').allTextContents()).toEqual(['Active in dashboard', 'Default', 'Active'])
-    expect(await card.textContent()).toContain('Selling Partner API')
+    // One status word, and "Selected" (the dashboard's choice) never reads like a status.
+    expect(await card.locator('.badge').allTextContents()).toEqual(['Connected', 'Default', 'Selected'])
+    expect(await card.textContent()).toContain('Selling Partner API · Merchant token ')
     await expect.poll(() => selector().isVisible()).toBe(true)
-    await expect.poll(() => page.getByText('Amazon account connected.').isVisible()).toBe(true)
+    // The toast names the account; focus is on its card's heading (a level 3 under its group's level 2).
+    await expect.poll(() => page.getByText('Connected Stand-in Seller NA.').isVisible()).toBe(true)
+    await expect.poll(focused).toBe('h3 Stand-in Seller NA')
+    expect(await page.getByRole('heading', { level: 2, name: 'Seller Central (Selling Partner API)' }).isVisible()).toBe(true)
+    // The connect read the seller's marketplaces from Amazon: that was a sync.
+    expect(await card.locator('.facts').textContent()).toMatch(/Last sync(just now|\d+ seconds? ago)/)
+    expect(await card.locator('.facts').textContent()).not.toContain('Never')
+    // Each card's buttons say which account they act on.
+    for (const action of ['Sync', 'Rename', 'Disconnect']) {
+      expect(await card.getByRole('button', { name: `${action} Stand-in Seller NA`, exact: true }).count()).toBe(1)
+    }
+    expect(await card.locator('summary').getAttribute('aria-label')).toBe('Activity Stand-in Seller NA')
     // Connecting got a fresh access token, and the account's history starts there.
     expect(await card.locator('.health').textContent()).toMatch(/^Connected · token renewed (just now|\d+ seconds? ago)$/)
     await card.getByText('Activity', { exact: true }).click()
@@ -291,35 +313,50 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await expect.poll(() => activity.locator('li > span').allTextContents()).toEqual(['Connected'])
     expect(await activity.locator('time').textContent()).toMatch(/^(just now|\d+ seconds? ago)$/)
     await screenshot('connected')
-    await card.getByText('Activity', { exact: true }).click() // closed again: the card shows one <time>, Last sync's
+    await card.getByText('Activity', { exact: true }).click() // closed again
     await expect.poll(() => activity.count()).toBe(0)
   })
 
-  it('renames the account', async () => {
+  it('renames the account, and focus goes back to its heading', async () => {
     const card = page.locator('li.account')
     await card.getByRole('button', { name: 'Rename' }).click()
+    await card.getByLabel('Account name').fill('Discarded')
+    await page.keyboard.press('Escape')
+    await expect.poll(focused).toBe('h3 Stand-in Seller NA')
+    await card.getByRole('button', { name: 'Rename' }).click()
     await card.getByLabel('Account name').fill('US store')
+    // 390 px: the input on its row, Save and Cancel together.
+    const [save, cancel] = await tops(card.locator('.rename-actions .button'))
+    expect(save).toBe(cancel)
     await card.getByRole('button', { name: 'Save' }).click()
     await expect.poll(() => card.getByRole('heading', { name: 'US store' }).isVisible()).toBe(true)
     await expect.poll(() => page.getByText('Renamed to “US store”.').isVisible()).toBe(true)
+    await expect.poll(focused).toBe('h3 US store')
   })
 
   it('syncs the account, and says so on the card when Amazon did not answer', async () => {
     const card = page.locator('li.account')
     await amazonControl('/faults', { kind: 'error', target: 'sp_api', status: 503, count: 3 })
     await card.getByRole('button', { name: 'Sync' }).click()
-    await expect.poll(() => page.getByText(/^Sync failed: /).isVisible()).toBe(true)
+    await expect.poll(() => page.getByText(/^Sync of US store failed: /).isVisible()).toBe(true)
     const notice = 'The last sync failed: Amazon did not answer. Try again in a few minutes.'
-    await expect.poll(() => card.getByText(notice).isVisible()).toBe(true)
-    expect(await card.locator('.badge').allTextContents()).toContain('Active') // worth a retry, not a reconnect
-    expect(await card.locator('.health').textContent()).toMatch(/^Connected · token renewed /) // the token itself is fine
+    await expect.poll(() => card.locator('.health').textContent()).toBe(notice)
+    // One status: the word agrees with the message, and the fix is Sync (worth a retry, not a reconnect).
+    expect(await card.locator('.badge').allTextContents()).toEqual(['Sync failed', 'Default', 'Selected'])
     expect(await card.getByRole('button', { name: 'Reconnect' }).count()).toBe(0)
+    expect(await card.locator('.button.primary').textContent()).toBe('Sync US store')
+    await expect.poll(focused).toBe('button Sync US store') // back on the button, not <body>
+    // The error is the action's only feedback: it stays until dismissed (sonner's default is 4 s).
+    await page.waitForTimeout(5_000)
+    expect(await page.getByText(/^Sync of US store failed: /).isVisible()).toBe(true)
+    await dismissToasts()
     await fetch(`${amazonUrl}/__control/faults`, { method: 'DELETE' })
 
     await card.getByRole('button', { name: 'Sync' }).click()
     await expect.poll(() => page.getByText('US store is up to date.').isVisible()).toBe(true)
-    expect(await card.locator('time').textContent()).toMatch(/now|second/)
+    expect(await card.locator('time').last().textContent()).toMatch(/now|second/)
     expect(await card.getByText(notice).count()).toBe(0)
+    expect(await card.locator('.badge').first().textContent()).toBe('Connected')
   })
 
   it('connects a second account, choosing its marketplace in the connect dialog', async () => {
@@ -338,6 +375,13 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await expect.poll(() => marketplace.count()).toBe(0)
     await dialog.getByLabel('Selling Partner API').check() // …SP-API has, for the chosen region
     await marketplace.selectOption({ label: 'Germany' })
+    // A refused start is told inside the dialog (a toast would sit behind its backdrop), and the dialog stays.
+    const refuse = (route: import('playwright-core').Route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'database_unavailable', message: 'The database is not answering.' } }) })
+    await page.route('**/api/auth/amazon/connect', refuse, { times: 1 })
+    await dialog.getByRole('button', { name: 'Continue to Amazon' }).click()
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toBe('Could not start connecting: The database is not answering.')
+    expect(await page.locator('[data-sonner-toast]').count()).toBe(0)
     const connectRequest = page.waitForRequest((r) => r.url().endsWith('/api/auth/amazon/connect'))
     await dialog.getByRole('button', { name: 'Continue to Amazon' }).click()
     expect((await connectRequest).postDataJSON()).toEqual({ provider: 'sp_api', region: 'eu', marketplace: 'A1PA6795UKMFR9' })
@@ -346,46 +390,70 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await expect.poll(() => page.locator('li.account').count()).toBe(2)
     const eu = card('EU store')
     expect(await eu.textContent()).toContain('Europe')
-    expect(await eu.locator('.badge').allTextContents()).toEqual(['Active'])
-    // The default stays active until the seller picks another one.
-    expect(await card('US store').locator('.badge').allTextContents()).toEqual(['Active in dashboard', 'Default', 'Active'])
-    expect(await selector().locator('option:checked').textContent()).toBe('US store (default)')
+    expect(await eu.locator('.badge').allTextContents()).toEqual(['Connected'])
+    // The default stays selected until the seller picks another one.
+    expect(await card('US store').locator('.badge').allTextContents()).toEqual(['Connected', 'Default', 'Selected'])
+    // The selector tells the accounts apart: provider, marketplaces and merchant token after the name.
+    expect(await selector().locator('option:checked').textContent()).toMatch(/^US store \(default\) — SP-API · US, CA, MX · [A-Z0-9]+$/)
+    expect(await selector().locator('option', { hasText: 'EU store' }).textContent()).toBe(`EU store — SP-API · UK, DE · ${EU_SELLER.sellingPartnerId}`)
+    // At 390 px the closed selector is on screen, starting with the selected account's name.
+    const box = (await selector().boundingBox())!
+    expect(box.x).toBeGreaterThanOrEqual(0)
+    expect(box.x + box.width).toBeLessThanOrEqual(390)
+    expect(box.width).toBeGreaterThan(120)
   })
 
   it('has no serious accessibility issues on the accounts page with accounts, nor in the connect dialog', async () => {
     expect(await seriousA11yViolations(page)).toEqual([])
+    // 390 px: each card's facts in two columns, its actions on one row (Disconnect never alone on a second one).
+    for (const name of ['US store', 'EU store']) {
+      const [a, b, c] = await Promise.all((await card(name).locator('.facts > div').all()).slice(0, 3).map(async (fact) => (await fact.boundingBox())!))
+      expect(b!.y).toBe(a!.y)
+      expect(b!.x).toBeGreaterThan(a!.x)
+      expect(c!.y).toBeGreaterThan(a!.y)
+      expect(new Set(await tops(card(name).locator('.account-actions .button'))).size).toBe(1)
+    }
+    // Headings in order: the page's h1, the group's h2, the cards' h3.
+    expect(await page.locator('main').locator('h1:visible, h2:visible, h3:visible').evaluateAll((nodes: Array<{ tagName: string }>) => nodes.map((node) => node.tagName))).toEqual([
+      'H1',
+      'H2',
+      'H3',
+      'H3',
+    ])
+    // Region names whole, not cut off.
+    const region = card('EU store').getByText('Europe, Middle East, India, Africa', { exact: true })
+    expect(await region.evaluate((element: { scrollWidth: number; clientWidth: number }) => element.scrollWidth <= element.clientWidth)).toBe(true)
     await page.getByRole('button', { name: 'Connect an account' }).click()
     const dialog = page.getByRole('dialog', { name: 'Connect an Amazon account' })
     await expect.poll(() => dialog.isVisible()).toBe(true)
     expect(await seriousA11yViolations(page)).toEqual([])
     await page.keyboard.press('Escape')
     await expect.poll(() => dialog.isVisible()).toBe(false)
-    await page.emulateMedia({ colorScheme: 'dark' })
-    await screenshot('two-accounts-dark')
-    await page.emulateMedia({ colorScheme: 'light' })
+    await screenshot('accounts')
   })
 
   it('makes the second account the default', async () => {
     const eu = card('EU store')
-    await eu.getByRole('button', { name: 'Make default' }).click()
+    await eu.getByRole('button', { name: 'Make default EU store', exact: true }).click()
     await expect.poll(() => page.getByText(/is now your default account/).isVisible()).toBe(true)
     await expect.poll(() => eu.locator('.badge').allTextContents()).toContain('Default')
+    await expect.poll(focused).toBe('h3 EU store') // its button is gone and the list reordered: the card's heading
     expect(await card('US store').getByRole('button', { name: 'Make default' }).isVisible()).toBe(true)
     expect(await eu.getByRole('button', { name: 'Make default' }).count()).toBe(0)
     // Nothing chosen yet: the active account follows the default.
-    expect(await eu.locator('.badge').allTextContents()).toEqual(['Active in dashboard', 'Default', 'Active'])
+    expect(await eu.locator('.badge').allTextContents()).toEqual(['Connected', 'Default', 'Selected'])
     await expect.poll(() => page.locator('li.account h3').first().textContent()).toBe('EU store') // default first
   })
 
   it('switches the active account with the selector and remembers it after a reload', async () => {
-    await selector().selectOption({ label: 'US store' })
+    await selector().selectOption((await card('US store').getAttribute('data-account-id'))!)
     await expect.poll(() => card('US store').getAttribute('aria-current')).toBe('true')
-    expect(await card('US store').locator('.badge').allTextContents()).toEqual(['Active in dashboard', 'Active'])
+    expect(await card('US store').locator('.badge').allTextContents()).toEqual(['Connected', 'Selected'])
     expect(await card('EU store').getAttribute('aria-current')).toBeNull()
     await screenshot('two-accounts')
     await page.reload()
     await expect.poll(() => page.locator('li.account').count()).toBe(2)
-    await expect.poll(() => selector().locator('option:checked').textContent()).toBe('US store')
+    await expect.poll(() => selector().locator('option:checked').textContent()).toMatch(/^US store — /)
     expect(await card('US store').getAttribute('aria-current')).toBe('true')
 
     // From the keyboard: the native select changes with the arrow keys.
@@ -399,6 +467,35 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
   it('syncs the second account', async () => {
     await card('EU store').getByRole('button', { name: 'Sync' }).click()
     await expect.poll(() => page.getByText('EU store is up to date.').isVisible()).toBe(true)
+  })
+
+  it('offers a filter once there are more than 6 accounts', async () => {
+    expect(await page.getByLabel('Filter accounts').count()).toBe(0)
+    // The stack's seller has two: the list answer gets five more Seller Central accounts.
+    const many = async (route: import('playwright-core').Route) => {
+      const response = await route.fetch()
+      const body = (await response.json()) as { accounts: Array<Record<string, unknown>> }
+      const template = body.accounts.find((account) => account.display_name === 'EU store')!
+      for (let index = 1; index <= 5; index++) {
+        body.accounts.push({ ...template, id: crypto.randomUUID(), login_id: crypto.randomUUID(), is_default: false, display_name: `Shop ${index}`, external_id: `ASHOP0000${index}` })
+      }
+      await route.fulfill({ response, json: body })
+    }
+    await page.route('**/api/accounts', many)
+    await page.reload()
+    await expect.poll(() => page.locator('li.account').count()).toBe(7)
+    const filter = page.getByLabel('Filter accounts')
+    await filter.fill('shop 3')
+    await expect.poll(() => page.locator('li.account h3').allTextContents()).toEqual(['Shop 3'])
+    expect(await page.getByText('Showing 1 of 7 accounts.').isVisible()).toBe(true)
+    await filter.fill('ASHOP00005')
+    await expect.poll(() => page.locator('li.account h3').allTextContents()).toEqual(['Shop 5'])
+    await filter.fill('store')
+    await expect.poll(() => page.locator('li.account h3').allTextContents()).toEqual(['EU store', 'US store'])
+    await page.unroute('**/api/accounts', many)
+    await page.reload()
+    await expect.poll(() => page.locator('li.account').count()).toBe(2)
+    expect(await page.getByLabel('Filter accounts').count()).toBe(0)
   })
 
   it('shows the active account’s orders of the last 7 days on the Overview, and a reload is served by the edge cache', async () => {
@@ -421,6 +518,8 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     expect(windowStart).toBeLessThanOrEqual(7 * 86_400_000 + 3_600_000)
 
     const connection = page.getByRole('region', { name: 'Connection' })
+    expect(await connection.locator('.badge').textContent()).toBe('Connected') // the status word the card shows
+    expect(await connection.textContent()).toContain('Merchant token')
     for (const country of ['United States', 'Canada', 'Mexico']) expect(await connection.getByText(country, { exact: false }).count()).toBeGreaterThan(0)
     expect(await connection.locator('.health').textContent()).toMatch(/^Connected · token renewed /)
     const perDay = page.getByRole('table', { name: 'Orders per day (Pacific Time)' })
@@ -782,9 +881,32 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await page.reload()
     const us = card('US store')
     await expect.poll(() => us.getByText(/^Amazon’s yearly authorization ends in 10 days \(/).isVisible()).toBe(true)
-    expect(await us.getByRole('button', { name: 'Reconnect' }).isVisible()).toBe(true)
+    expect(await us.locator('.health').getAttribute('class')).toContain('tone-warn') // a warning, not an error
+    expect(await us.locator('.badge').first().textContent()).toBe('Renew soon')
+    expect(await us.getByRole('button', { name: 'Reconnect US store', exact: true }).isVisible()).toBe(true)
+    expect(await us.locator('.fact-warn').textContent()).toMatch(/^Re-authorize by/)
     expect(await card('EU store').getByText(/yearly authorization/).count()).toBe(0)
+    // The page says who needs the seller, and that card comes first (EU store is the default).
+    expect(await page.locator('.needs-you').textContent()).toMatch(/^1 account needs you: renew US store by \w+ \d+, \d{4}\.$/)
+    expect(await page.locator('li.account h3').first().textContent()).toBe('US store')
+    expect(await selector().locator('option', { hasText: 'US store' }).textContent()).toMatch(/^US store \(renew soon\) — /)
+    // A temporary error at the same time does not hide the date.
+    const alsoFailed = async (route: import('playwright-core').Route) => {
+      const response = await route.fetch()
+      const body = (await response.json()) as { accounts: Array<{ display_name: string | null; reauthorize_by: string | null; last_error: string | null }> }
+      for (const account of body.accounts) {
+        if (account.display_name === 'US store') Object.assign(account, { reauthorize_by: new Date(Date.now() + 10 * 86_400_000 + 60_000).toISOString(), last_error: 'amazon_unavailable' })
+      }
+      await route.fulfill({ response, json: body })
+    }
     await page.unroute('**/api/accounts', endingSoon)
+    await page.route('**/api/accounts', alsoFailed)
+    await page.reload()
+    await expect.poll(() => us.locator('.health-also').textContent()).toBe('The last sync failed: Amazon did not answer. Try again in a few minutes.')
+    expect(await us.locator('.health').textContent()).toMatch(/^Amazon’s yearly authorization ends in 10 days \(/)
+    expect(await seriousA11yViolations(page)).toEqual([]) // the warn colour keeps its contrast, light and dark
+    await screenshot('renew-soon')
+    await page.unroute('**/api/accounts', alsoFailed)
     await page.reload()
     await expect.poll(() => page.locator('li.account').count()).toBe(2)
     expect(await card('US store').getByRole('button', { name: 'Reconnect' }).count()).toBe(0)
@@ -796,10 +918,14 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     // As if the seller removed the app in Seller Central: the grant is gone, our cached access token with it.
     await amazonControl('/revoke', { sellingPartnerId: EU_SELLER.sellingPartnerId })
     await eu.getByRole('button', { name: 'Sync' }).click()
-    await expect.poll(() => page.getByText('Sync failed: Amazon no longer accepts this authorization; reconnect the account.').isVisible()).toBe(true)
+    await expect.poll(() => page.getByText('Sync of EU store failed: Amazon no longer accepts this authorization; reconnect the account.').isVisible()).toBe(true)
     await expect.poll(() => eu.locator('.badge').allTextContents()).toContain('Reconnect needed')
     expect(await eu.locator('.health').textContent()).toBe('Amazon refused the authorization — reconnect')
-    expect(await eu.locator('.form-error').count()).toBe(0) // said once, not again as a sync error
+    expect(await eu.locator('.health-also').count()).toBe(0) // said once, not again as a sync error
+    expect(await page.locator('.needs-you').textContent()).toBe('1 account needs you: reconnect EU store.')
+    await dismissToasts()
+    await page.locator('.needs-you').getByRole('link', { name: 'reconnect EU store' }).click() // straight to its card
+    await expect.poll(focused).toBe('h3 EU store')
     expect(await card('US store').getByRole('button', { name: 'Reconnect' }).count()).toBe(0)
     await screenshot('reconnect-needed')
     await amazonControl('/next-seller', EU_SELLER)
@@ -808,9 +934,11 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     expect((await connectRequest).postDataJSON()).toEqual({ provider: 'sp_api', region: 'eu', marketplace: 'A1F83G8C2ARO7P' })
     await page.getByRole('button', { name: 'Approve' }).click()
     await page.waitForURL(`${appUrl}/accounts/`)
-    await expect.poll(() => page.getByText('Amazon account connected.').isVisible()).toBe(true)
+    await expect.poll(() => page.getByText('Connected EU store.').isVisible()).toBe(true)
+    await expect.poll(focused).toBe('h3 EU store')
     expect(await page.locator('li.account').count()).toBe(2) // the same seller again, not a third account
-    expect(await card('EU store').locator('.badge').allTextContents()).toEqual(['Default', 'Active'])
+    expect(await card('EU store').locator('.badge').allTextContents()).toEqual(['Connected', 'Default'])
+    expect(await page.locator('.needs-you').count()).toBe(0)
     await card('EU store').getByRole('button', { name: 'Sync' }).click() // the new grant works
     await expect.poll(() => page.getByText('EU store is up to date.').isVisible()).toBe(true)
     expect(await card('EU store').locator('.health').textContent()).toMatch(/^Connected · token renewed /)
@@ -824,14 +952,35 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
   })
 
   it('shows an Ads account’s Sponsored Products campaigns on the Overview', async () => {
-    await amazonControl('/next-ads-account', { name: 'US ads', profiles: [{ marketplaceId: 'ATVPDKIKX0DER', name: 'US ads' }] })
+    // One Ads login, two advertising profiles: two accounts, grouped under their login, told apart by profile id.
+    await amazonControl('/next-ads-account', {
+      name: 'US ads',
+      profiles: [
+        { marketplaceId: 'ATVPDKIKX0DER', name: 'US ads', profileId: 3_000_000_000_001 },
+        { marketplaceId: 'A2EUQ1WTGCTBG2', name: 'CA ads', profileId: 3_000_000_000_002 },
+      ],
+    })
     await page.getByRole('button', { name: 'Connect an account' }).click()
     const dialog = page.getByRole('dialog', { name: 'Connect an Amazon account' })
     await dialog.getByLabel('Amazon Ads').check()
     await dialog.getByRole('button', { name: 'Continue to Amazon' }).click()
     await page.getByRole('button', { name: 'Approve' }).click()
     await page.waitForURL(`${appUrl}/accounts/`)
-    await expect.poll(() => page.locator('li.account').count()).toBe(3)
+    await expect.poll(() => page.locator('li.account').count()).toBe(4)
+    await expect.poll(() => page.getByText('Connected US ads (US) (2 Ads profiles).').isVisible()).toBe(true)
+    await expect.poll(focused).toBe('h3 US ads (US)')
+    const login = page.getByRole('region', { name: 'Amazon Ads login, North America · 2 profiles' })
+    // One consent saves both at once: their order is the API's (created_at, then id), not the profiles'.
+    expect((await login.locator('li.account h3').allTextContents()).sort()).toEqual(['CA ads (CA)', 'US ads (US)'])
+    expect(await card('US ads').locator('.account-context').textContent()).toBe('Amazon Ads · Profile id 3000000000001')
+    expect(await card('CA ads').locator('.account-context').textContent()).toBe('Amazon Ads · Profile id 3000000000002')
+    expect((await selector().locator('optgroup[label="Amazon Ads login, North America · 2 profiles"] option').allTextContents()).sort()).toEqual([
+      'CA ads (CA) — Ads · CA · 3000000000002',
+      'US ads (US) — Ads · US · 3000000000001',
+    ])
+    await dismissToasts()
+    await scrollToTop()
+    await screenshot('accounts-grouped')
     await selector().selectOption((await card('US ads').getAttribute('data-account-id'))!)
     await expect.poll(() => card('US ads').getAttribute('aria-current')).toBe('true')
 
@@ -854,11 +1003,38 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await screenshot('overview-ads')
   }, 60_000)
 
-  it('disconnects the Ads account, and the Overview follows the account active next', async () => {
+  it('disconnects the Ads account, after a failure shown inside the dialog, and the Overview follows the account active next', async () => {
     await nav('Accounts')
     await page.waitForURL(`${appUrl}/accounts/`)
-    await card('US ads').getByRole('button', { name: 'Disconnect' }).click()
-    await page.getByRole('dialog', { name: /^Disconnect US ads/ }).getByRole('button', { name: 'Disconnect' }).click()
+    await card('US ads').getByRole('button', { name: 'Disconnect US ads (US)', exact: true }).click()
+    const dialog = page.getByRole('dialog', { name: 'Disconnect US ads (US)?' })
+    await expect.poll(() => dialog.isVisible()).toBe(true)
+    // Amazon keeps the app authorized until the seller removes it there; the login's other profile is named.
+    const amazonLink = dialog.getByRole('link', { name: 'Login with Amazon in your Amazon account' })
+    expect(await amazonLink.getAttribute('href')).toBe('https://www.amazon.com/ap/adam')
+    expect(await amazonLink.getAttribute('target')).toBe('_blank')
+    expect(await dialog.getByRole('listitem').allTextContents()).toEqual(['CA ads (CA) (profile id 3000000000002)'])
+    // 390 px: Cancel and Disconnect on one row, Disconnect last.
+    const [cancelBox, confirmBox] = await Promise.all(['Cancel', 'Disconnect'].map(async (name) => (await dialog.getByRole('button', { name, exact: true }).boundingBox())!))
+    expect(confirmBox!.y).toBe(cancelBox!.y)
+    expect(confirmBox!.x).toBeGreaterThan(cancelBox!.x)
+    const failing = (route: import('playwright-core').Route) =>
+      route.request().method() === 'DELETE'
+        ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'database_unavailable', message: 'The database did not answer; try again shortly.' } }) })
+        : route.fallback()
+    await page.route('**/api/accounts/*', failing)
+    await dialog.getByRole('button', { name: 'Disconnect', exact: true }).click()
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toBe('Could not disconnect: The database did not answer; try again shortly.')
+    expect(await dialog.isVisible()).toBe(true)
+    await expect.poll(focused).toBe('button Disconnect') // back on the button, inside the dialog
+    await screenshot('disconnect-failed')
+    await page.unroute('**/api/accounts/*', failing)
+    await dialog.getByRole('button', { name: 'Disconnect', exact: true }).click()
+    await expect.poll(() => page.locator('li.account').count()).toBe(3)
+    await expect.poll(focused).toBe('h3 CA ads (CA)') // the next card
+    expect(await page.getByRole('region', { name: 'Amazon Ads login, North America · 1 profile' }).isVisible()).toBe(true)
+    await card('CA ads').getByRole('button', { name: 'Disconnect CA ads (CA)', exact: true }).click()
+    await page.getByRole('dialog', { name: 'Disconnect CA ads (CA)?' }).getByRole('button', { name: 'Disconnect', exact: true }).click()
     await expect.poll(() => page.locator('li.account').count()).toBe(2)
     await nav('Overview')
     await expect.poll(() => page.getByRole('region', { name: 'Orders, last 7 days' }).isVisible()).toBe(true) // the default, EU store
@@ -872,8 +1048,11 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await expect.poll(() => card('EU store').getAttribute('aria-current')).toBe('true')
     await card('EU store').getByRole('button', { name: 'Disconnect' }).click()
     const euDialog = page.getByRole('dialog', { name: 'Disconnect EU store?' })
+    // SP-API: Seller Central's Manage Your Apps, on the region's Seller Central.
+    expect(await euDialog.getByRole('link', { name: 'Manage Your Apps in Seller Central' }).getAttribute('href')).toBe('https://sellercentral-europe.amazon.com/apps/manage')
     await euDialog.getByRole('button', { name: 'Disconnect' }).click()
     await expect.poll(() => page.locator('li.account').count()).toBe(1)
+    await expect.poll(focused).toBe('h3 US store')
     // The active account is gone: the dashboard falls back to the remaining one.
     await expect.poll(() => selector().locator('option:checked').textContent()).toMatch(/^US store/)
     expect(await card('US store').getAttribute('aria-current')).toBe('true')
@@ -884,12 +1063,21 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await dialog.getByRole('button', { name: 'Disconnect' }).click()
     await expect.poll(() => page.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible()).toBe(true)
     await expect.poll(() => page.getByText('US store was disconnected.').isVisible()).toBe(true)
+    await expect.poll(focused).toBe('button Connect an Amazon account') // the empty state's button
   })
 
-  it('toasts a failed connect coming back from Amazon', async () => {
+  it('toasts a failed connect coming back from Amazon until dismissed, and nothing for an unknown account id', async () => {
     await page.goto(`${appUrl}/accounts/?connect_error=access_denied`)
     await expect.poll(() => page.getByText('You declined the authorization on Amazon').isVisible()).toBe(true)
     await page.waitForURL(`${appUrl}/accounts/`)
+    await page.waitForTimeout(5_000)
+    expect(await page.getByText('You declined the authorization on Amazon').isVisible()).toBe(true)
+    await dismissToasts()
+    await page.goto(`${appUrl}/accounts/?connected=${crypto.randomUUID()}`)
+    await page.waitForURL(`${appUrl}/accounts/`)
+    await expect.poll(() => page.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible()).toBe(true)
+    await page.waitForTimeout(1_000)
+    expect(await page.locator('[data-sonner-toast]').count()).toBe(0)
   })
 
   it('shows an error with a retry when the accounts cannot be loaded', async () => {

@@ -128,6 +128,16 @@ describe('relative times', () => {
     expect(relativeTime(at(-59.6), now)).toBe('1 minute ago')
     expect(relativeTime(at(-59.6 * 60), now)).toBe('1 hour ago')
     expect(relativeTime(at(4 * 60), now)).toBe('in 4 minutes')
+    // At the unit boundaries, past and future alike.
+    expect(relativeTime(at(-60), now)).toBe('1 minute ago')
+    expect(relativeTime(at(-59.5), now)).toBe('1 minute ago')
+    expect(relativeTime(at(59.5), now)).toBe('in 1 minute')
+    expect(relativeTime(at(-90), now)).toBe('2 minutes ago')
+    expect(relativeTime(at(-3600), now)).toBe('1 hour ago')
+    expect(relativeTime(at(-24 * 3600), now)).toBe('yesterday')
+    for (let seconds = 0; seconds <= 2 * 86_400; seconds += 0.5) {
+      expect(relativeTime(at(-seconds), now)).not.toMatch(/^(60 seconds|60 minutes|24 hours) ago$/)
+    }
   })
 
   it('says "just now", never a future time, for what already happened', () => {

@@ -7,12 +7,15 @@ import { timeAgo } from '../../lib/relative-time.ts'
 import { useNow } from '../../lib/use-now.ts'
 import { RegionBoundary } from '../RegionBoundary.tsx'
 
-export function AccountActivity({ accountId }: { accountId: string }) {
+export function AccountActivity({ accountId, accountName }: { accountId: string; accountName: string }) {
   const [open, setOpen] = useState(false)
   const summaryId = useId()
   return (
     <details className="activity" onToggle={(event) => setOpen(event.currentTarget.open)}>
-      <summary id={summaryId}>Activity</summary>
+      {/* Named for its account, like the card's buttons; the name starts with the visible word. */}
+      <summary id={summaryId} aria-label={`Activity ${accountName}`}>
+        Activity
+      </summary>
       {/* Mounted on first open, so closed cards cost no request; closing keeps the cached list for next time. */}
       {open && (
         <RegionBoundary title="The activity could not be loaded" variant="inline">

@@ -1,5 +1,5 @@
 'use client'
-import { type FormEvent, useState } from 'react'
+import { type FormEvent, useRef, useState } from 'react'
 import { toast } from 'sonner'
 import {
   type Account,
@@ -9,37 +9,69 @@ import {
   useRenameAccount,
   useSyncAccount,
 } from '../../lib/api/accounts.ts'
+import { accountStatus, longDate } from '../../lib/account-status.ts'
 import { useActiveAccount } from '../../lib/active-account.tsx'
+import { accountHeadingId, focusSoon } from '../../lib/focus-soon.ts'
 import { marketplaceById } from '../../lib/marketplaces.ts'
-import { Modal } from '../Modal.tsx'
 import { timeAgo } from '../../lib/relative-time.ts'
+import { toastError } from '../../lib/toast-error.ts'
 import { useNow } from '../../lib/use-now.ts'
 import { AccountActivity } from './AccountActivity.tsx'
-import { AccountHealth } from './AccountHealth.tsx'
-import { accountName, marketplaceLabel, providerLabels, regionLabels, statusLabels } from './labels.ts'
-import { accountNotices } from './notices.ts'
+import { AccountHealth, StatusBadge } from './AccountHealth.tsx'
+import { DisconnectDialog } from './DisconnectDialog.tsx'
+import { accountName, amazonIdLabels, marketplaceLabel, providerLabels, regionLabels } from './labels.ts'
 
-export function AccountCard({ account }: { account: Account }) {
+/** Visible text plus the account's name for screen readers: "Sync" is read "Sync EU store" (and still contains "Sync"). */
+function Named({ text, name }: { text: string; name: string }) {
+  return (
+    <>
+      {text}
+      <span className="visually-hidden"> {name}</span>
+    </>
+  )
+}
+
+export function AccountCard({
+  account,
+  siblings,
+  onRemoved,
+}: {
+  account: Account
+  /** The other accounts of the same Amazon login (an Ads login's other profiles). */
+  siblings: Account[]
+  /** Moves focus where the seller continues once this card is gone. */
+  onRemoved: () => void
+}) {
   const sync = useSyncAccount()
   const rename = useRenameAccount()
   const makeDefault = useMakeDefault()
   const disconnect = useDisconnectAccount()
   const connect = useConnectAccount()
   const { account: activeAccount } = useActiveAccount()
-  const isActive = activeAccount?.id === account.id
+  const isSelected = activeAccount?.id === account.id
   const now = useNow()
-  const notices = accountNotices(account, now)
+  const status = accountStatus(account, now)
   const [redirecting, setRedirecting] = useState(false)
   const [renaming, setRenaming] = useState(false)
   const [confirming, setConfirming] = useState(false)
+  const syncButton = useRef<HTMLButtonElement>(null)
   const name = accountName(account)
+  const headingId = accountHeadingId(account.id)
+  const focusHeading = () => focusSoon(() => document.getElementById(headingId))
   const busy = sync.isPending || rename.isPending || makeDefault.isPending || disconnect.isPending || connect.isPending || redirecting
 
   function onSync() {
     sync.mutate(account.id, {
       onSuccess: () => toast.success(`${name} is up to date.`),
-      onError: (error) => toast.error(`Sync failed: ${error.message}`),
+      onError: (error) => toastError(`Sync of ${name} failed: ${error.message}`),
+      // The button was disabled while it ran, which drops focus: back to it.
+      onSettled: () => focusSoon(() => syncButton.current),
     })
+  }
+
+  function closeRename() {
+    setRenaming(false)
+    focusHeading()
   }
 
   function onRename(event: FormEvent<HTMLFormElement>) {
@@ -49,10 +81,10 @@ export function AccountCard({ account }: { account: Account }) {
       { id: account.id, displayName: value || null },
       {
         onSuccess: (updated) => {
-          setRenaming(false)
+          closeRename()
           toast.success(value ? `Renamed to “${accountName(updated)}”.` : 'Name cleared.')
         },
-        onError: (error) => toast.error(`Could not rename: ${error.message}`),
+        onError: (error) => toastError(`Could not rename ${name}: ${error.message}`),
       },
     )
   }
@@ -60,7 +92,9 @@ export function AccountCard({ account }: { account: Account }) {
   function onMakeDefault() {
     makeDefault.mutate(account.id, {
       onSuccess: () => toast.success(`${name} is now your default account.`),
-      onError: (error) => toast.error(`Could not make it the default: ${error.message}`),
+      onError: (error) => toastError(`Could not make ${name} the default: ${error.message}`),
+      // The button is gone (or was disabled) and the list reorders: the card's heading.
+      onSettled: focusHeading,
     })
   }
 
@@ -73,20 +107,30 @@ export function AccountCard({ account }: { account: Account }) {
       toast.loading('Taking you to Amazon…', { id: 'connect' })
       window.location.assign(url)
     } catch (error) {
-      toast.error(`Could not start reconnecting: ${(error as Error).message}`, { id: 'connect' })
+      toastError(`Could not start reconnecting ${name}: ${(error as Error).message}`, { id: 'connect' })
     }
   }
 
   function onDisconnect() {
     // mutateAsync, not mutate's callbacks: on success this card leaves the list (unmounts) before they would run.
+    // A failure is shown inside the dialog (a toast would sit behind its backdrop).
     disconnect.mutateAsync(account.id).then(
-      () => toast.success(`${name} was disconnected.`),
-      (error: Error) => toast.error(`Could not disconnect: ${error.message}`),
+      () => {
+        toast.success(`${name} was disconnected.`)
+        onRemoved()
+      },
+      () => {},
     )
   }
 
+  const primary = status.action === 'reconnect' ? 'reconnect' : status.action === 'sync' ? 'sync' : null
   return (
-    <li className={isActive ? 'card account active' : 'card account'} aria-busy={busy} aria-current={isActive || undefined} data-account-id={account.id}>
+    <li
+      className={`card account${isSelected ? ' selected' : ''}${status.needsSeller ? ' needs-seller' : ''}`}
+      aria-busy={busy}
+      aria-current={isSelected || undefined}
+      data-account-id={account.id}
+    >
       <div className="account-head">
         {renaming ? (
           <form className="rename" onSubmit={onRename}>
@@ -100,83 +144,111 @@ export function AccountCard({ account }: { account: Account }) {
               placeholder={name}
               maxLength={100}
               autoFocus
-              onKeyDown={(event) => event.key === 'Escape' && setRenaming(false)}
+              onKeyDown={(event) => event.key === 'Escape' && closeRename()}
             />
-            <button type="submit" className="button primary small" disabled={rename.isPending}>
-              {rename.isPending ? 'Saving…' : 'Save'}
-            </button>
-            <button type="button" className="button small" onClick={() => setRenaming(false)} disabled={rename.isPending}>
-              Cancel
-            </button>
+            <div className="rename-actions">
+              <button type="submit" className="button primary small" disabled={rename.isPending}>
+                {rename.isPending ? 'Saving…' : 'Save'}
+              </button>
+              <button type="button" className="button small" onClick={closeRename} disabled={rename.isPending}>
+                Cancel
+              </button>
+            </div>
           </form>
         ) : (
-          <h3 className="account-name">{name}</h3>
+          <div className="account-title">
+            <div className="name-row">
+              <h3 className="account-name" id={headingId} tabIndex={-1}>
+                {name}
+              </h3>
+              <button type="button" className="link-button" onClick={() => setRenaming(true)} disabled={busy}>
+                <Named text="Rename" name={name} />
+              </button>
+            </div>
+            <p className="muted small account-context">
+              {providerLabels[account.provider]} · {amazonIdLabels[account.provider]} {account.external_id}
+            </p>
+          </div>
         )}
         <div className="badges">
-          {isActive && <span className="badge current">Active in dashboard</span>}
+          <StatusBadge status={status} />
           {account.is_default && <span className="badge">Default</span>}
-          <span className={`badge status-${account.status}`}>{statusLabels[account.status]}</span>
+          {isSelected && <span className="badge current">Selected</span>}
         </div>
       </div>
 
-      <dl className="facts">
-        <div>
-          <dt>Provider</dt>
-          <dd>{providerLabels[account.provider]}</dd>
+      <AccountHealth status={status} />
+      {primary === 'reconnect' && (
+        <div className="account-fix">
+          <button type="button" className="button small primary" onClick={() => void onReconnect()} disabled={busy}>
+            {connect.isPending || redirecting ? 'Opening Amazon…' : <Named text="Reconnect" name={name} />}
+          </button>
         </div>
+      )}
+
+      <dl className="facts">
         <div>
           <dt>Region</dt>
           <dd>{regionLabels[account.region]}</dd>
         </div>
         <div>
-          <dt>Marketplaces</dt>
+          <dt>{account.marketplaces.length === 1 ? 'Marketplace' : 'Marketplaces'}</dt>
           <dd>{account.marketplaces.length ? account.marketplaces.map(marketplaceLabel).join(', ') : '—'}</dd>
         </div>
+        <div>
+          <dt>Connected</dt>
+          <dd>
+            <time dateTime={account.created_at}>{longDate(account.created_at)}</time>
+          </dd>
+        </div>
+        {status.renewal && (
+          <div className={status.renewal.due ? 'fact-warn' : undefined}>
+            <dt>Re-authorize by</dt>
+            <dd>
+              <time dateTime={status.renewal.date}>{longDate(status.renewal.date)}</time>
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Last sync</dt>
           <dd>{account.last_sync_at ? <time dateTime={account.last_sync_at}>{timeAgo(account.last_sync_at, now)}</time> : 'Never'}</dd>
         </div>
       </dl>
-      <AccountHealth notices={notices} />
 
-      <div className="actions wrap">
-        {notices.needsReconnect && (
-          <button type="button" className="button small primary" onClick={() => void onReconnect()} disabled={busy}>
-            {connect.isPending || redirecting ? 'Opening Amazon…' : 'Reconnect'}
-          </button>
-        )}
-        <button type="button" className="button small" onClick={onSync} disabled={busy}>
-          {sync.isPending ? 'Syncing…' : 'Sync'}
-        </button>
-        <button type="button" className="button small" onClick={() => setRenaming(true)} disabled={busy || renaming}>
-          Rename
+      <div className="actions account-actions">
+        <button ref={syncButton} type="button" className={primary === 'sync' ? 'button small primary' : 'button small'} onClick={onSync} disabled={busy}>
+          {sync.isPending ? 'Syncing…' : <Named text="Sync" name={name} />}
         </button>
         {!account.is_default && (
           <button type="button" className="button small" onClick={onMakeDefault} disabled={busy}>
-            {makeDefault.isPending ? 'Saving…' : 'Make default'}
+            {makeDefault.isPending ? 'Saving…' : <Named text="Make default" name={name} />}
           </button>
         )}
-        <button type="button" className="button small danger" onClick={() => setConfirming(true)} disabled={busy}>
-          Disconnect
+        <button
+          type="button"
+          className="button small danger"
+          onClick={() => {
+            disconnect.reset()
+            setConfirming(true)
+          }}
+          disabled={busy}
+        >
+          <Named text="Disconnect" name={name} />
         </button>
       </div>
 
-      <AccountActivity accountId={account.id} />
+      <AccountActivity accountId={account.id} accountName={name} />
 
-      <Modal open={confirming} title={`Disconnect ${name}?`} onClose={() => !disconnect.isPending && setConfirming(false)}>
-        <p>
-          sellersync deletes the stored Amazon tokens for this account and stops refreshing them. You can connect it again
-          at any time.
-        </p>
-        <div className="actions">
-          <button type="button" className="button" onClick={() => setConfirming(false)} disabled={disconnect.isPending}>
-            Cancel
-          </button>
-          <button type="button" className="button danger" onClick={onDisconnect} disabled={disconnect.isPending}>
-            {disconnect.isPending ? 'Disconnecting…' : 'Disconnect'}
-          </button>
-        </div>
-      </Modal>
+      <DisconnectDialog
+        open={confirming}
+        account={account}
+        name={name}
+        siblings={siblings}
+        pending={disconnect.isPending}
+        error={disconnect.error}
+        onConfirm={onDisconnect}
+        onClose={() => !disconnect.isPending && setConfirming(false)}
+      />
     </li>
   )
 }

@@ -32,8 +32,8 @@ export function ConnectDialog({ open, onClose }: { open: boolean; onClose: () =>
       setRedirecting(true)
       toast.loading('Taking you to Amazon…', { id: 'connect' })
       window.location.assign(url)
-    } catch (error) {
-      toast.error(`Could not start connecting: ${(error as Error).message}`, { id: 'connect' })
+    } catch {
+      // Shown inside the dialog (connect.error below): a toast would sit behind its backdrop.
     }
   }
 
@@ -83,6 +83,11 @@ export function ConnectDialog({ open, onClose }: { open: boolean; onClose: () =>
           </div>
         )}
         <p className="muted small">You will sign in on Amazon and approve access; then you come back here.</p>
+        {connect.error && (
+          <p className="form-error" role="alert">
+            Could not start connecting: {connect.error.message}
+          </p>
+        )}
         <div className="actions">
           <button type="button" className="button" onClick={onClose} disabled={busy}>
             Cancel

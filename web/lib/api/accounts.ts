@@ -84,7 +84,9 @@ export function useDisconnectAccount() {
     },
     onSuccess: (id) => {
       queryClient.setQueryData<Account[]>(accountsKey, (accounts) => accounts?.filter((a) => a.id !== id))
-      return queryClient.invalidateQueries({ queryKey: accountsKey })
+      // Not awaited: the account is gone once the DELETE succeeded, and the caller's toast should come with the
+      // card's removal, not a list read later.
+      void queryClient.invalidateQueries({ queryKey: accountsKey })
     },
   })
 }

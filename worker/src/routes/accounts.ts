@@ -54,6 +54,11 @@ const AccountSchema = z
     provider: providerSchema,
     region: regionSchema,
     external_id: z.string().openapi({ description: 'SP-API selling partner id, or the Amazon Ads profile id' }),
+    login_id: z.uuid().nullable().openapi({
+      description:
+        'Accounts connected through the same Amazon login share it (an Amazon Ads login’s profiles, connected in one consent). ' +
+        'An opaque id, not Amazon’s; null when no authorization is stored.',
+    }),
     marketplaces: z.array(z.string()).openapi({ example: ['ATVPDKIKX0DER'] }),
     display_name: z.string().nullable(),
     status: z.enum(['active', 'refreshing', 'reauth_required', 'error', 'disconnected']),
@@ -88,7 +93,7 @@ const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'pa
 const accountResponse = { description: 'The account', content: { 'application/json': { schema: AccountSchema } } }
 
 function present(account: Account) {
-  const { grant, grant_id: _grantId, ...fields } = account
+  const { grant, grant_id: loginId, ...fields } = account
   const reauthorizeBy = account.provider === 'sp_api' ? new Date(Date.parse(account.authorized_at) + REAUTHORIZE_AFTER_MS).toISOString() : null
   const token = grant && {
     status: grant.status,
@@ -99,7 +104,7 @@ function present(account: Account) {
     failed_attempts: grant.last_error_class ? grant.refresh_attempts : 0,
     last_error: grant.last_error_class,
   }
-  return { ...fields, reauthorize_by: reauthorizeBy, token }
+  return { ...fields, login_id: loginId, reauthorize_by: reauthorizeBy, token }
 }
 
 /** The same answer for "no such account", "not yours" and "not a uuid": no account ids leak across tenants. */
