@@ -381,7 +381,7 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await page.route('**/api/auth/amazon/connect', refuse, { times: 1 })
     await dialog.getByRole('button', { name: 'Continue to Amazon' }).click()
     await expect.poll(() => dialog.getByRole('alert').textContent()).toBe('Could not start connecting: The database is not answering.')
-    expect(await page.locator('[data-sonner-toast]').count()).toBe(0)
+    expect(await page.locator('[data-sonner-toast]', { hasText: 'Could not start connecting' }).count()).toBe(0)
     const connectRequest = page.waitForRequest((r) => r.url().endsWith('/api/auth/amazon/connect'))
     await dialog.getByRole('button', { name: 'Continue to Amazon' }).click()
     expect((await connectRequest).postDataJSON()).toEqual({ provider: 'sp_api', region: 'eu', marketplace: 'A1PA6795UKMFR9' })
