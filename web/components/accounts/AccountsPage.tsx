@@ -31,14 +31,16 @@ export function AccountsPage() {
   const [connectOpen, setConnectOpen] = useState(false)
   const connectedId = useConnectResult()
   const openConnect = () => setConnectOpen(true)
-  // With no account yet the empty state's button is the page's one primary action.
-  const hasAccounts = (useAccountsIfLoaded()?.length ?? 0) > 0
+  // With no account yet the empty state's button is the page's one primary action; while the list loads, and
+  // when it failed to load, the page's own button is the way to connect.
+  const accounts = useAccountsIfLoaded()
+  const showConnect = accounts === undefined || accounts.length > 0
 
   return (
     <main id="main" className="page">
       <div className="page-head">
         <h1>Amazon accounts</h1>
-        {hasAccounts && (
+        {showConnect && (
           <button type="button" className="button primary" onClick={openConnect}>
             Connect an account
           </button>
