@@ -106,9 +106,17 @@ const COMMON_HEADERS = {
 }
 
 /**
+ * Clerk builds: every page starts by reading Clerk's publishable key (lib/client-config.ts). Preloaded from the
+ * response headers, that request runs beside the page's JS instead of after it. `crossorigin` (anonymous: same
+ * origin, credentials) is what a plain `fetch('/api/client-config')` sends, so the fetch reuses the preload.
+ * Not in the local build: its adapter reads the key only when a session is stored, and an unused preload warns.
+ */
+export const CLIENT_CONFIG_PRELOAD = '</api/client-config>; rel=preload; as=fetch; crossorigin'
+
+/**
  * The `_headers` file for an export. `fallback` is the page unknown paths get (404.html, as
  * `not_found_handling = "404-page"` serves it): its CSP goes on every path; each page whose inline scripts
- * differ replaces it for its own path. Hashed files under /_next/static/ never change: cached for a year.
+ * differ replaces it for its own path. Clerk builds preload the client config on every page. Hashed files under /_next/static/ never change: cached for a year.
  * HTML and everything else keep Workers' default `public, max-age=0, must-revalidate` (revalidated each time).
  */
 export function headersFile(pages: readonly ExportedPage[], fallback: ExportedPage, settings: HeadersSettings): string {
@@ -119,6 +127,7 @@ export function headersFile(pages: readonly ExportedPage[], fallback: ExportedPa
     '/*',
     ...Object.entries(COMMON_HEADERS).map(([name, value]) => `  ${name}: ${value}`),
     `  Content-Security-Policy: ${fallbackCsp}`,
+    ...(settings.auth === 'clerk' ? [`  Link: ${CLIENT_CONFIG_PRELOAD}`] : []),
     '',
     '/_next/static/*',
     '  Cache-Control: public, max-age=31536000, immutable',

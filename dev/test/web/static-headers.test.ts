@@ -130,7 +130,10 @@ describe('headersFile', () => {
       'Referrer-Policy: strict-origin-when-cross-origin',
       'X-Frame-Options: DENY',
       `Content-Security-Policy: ${contentSecurityPolicy(clerk, scriptHashes(notFound.html))}`,
+      // Clerk builds start every page with GET /api/client-config: fetched beside the JS, in fetch()'s own mode.
+      'Link: </api/client-config>; rel=preload; as=fetch; crossorigin',
     ])
+    expect(rules(headersFile(pages, notFound, local)).get('/*')!.some((line) => line.startsWith('Link:'))).toBe(false)
     expect(file.get('/_next/static/*')).toEqual(['Cache-Control: public, max-age=31536000, immutable'])
   })
 
