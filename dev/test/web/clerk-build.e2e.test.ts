@@ -16,6 +16,7 @@
 // the key and revokes it, signs out. Signs a new user
 // up through Clerk's own <SignUp/> (the emailed code read from the stand-in's outbox), whom the user.created
 // webhook brings into the Worker's database, and fails for an email address that already has an account.
+// The exported dashboard pages paint the app's frame (top bar, skeleton) before any script runs.
 // Shows the app-start failure ("sellersync could not start") when /api/client-config fails, and recovers on
 // "Try again". axe-core scans the sign-in page in the light and the dark colour scheme, and the sign-up
 // page. The pages' security and caching headers are checked as the Worker serves them: a CSP that lets clerk-js
@@ -153,12 +154,16 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
     await stack?.stop()
   }, 30_000)
 
-  it('paints a loading state from the exported HTML, before any script runs', () => {
-    // The publishable key arrives at run time, so the export cannot prerender the pages: only this shell.
-    for (const page of ['sign-in', 'accounts', 'settings', 'overview', 'console', 'keys']) {
+  it('paints the app frame (dashboard) or a loading line (sign-in) from the exported HTML, before any script runs', () => {
+    // The publishable key arrives at run time, so the export prerenders what shows while the session is checked: a
+    // dashboard page's top bar (brand, navigation with the page marked) over a skeleton, not a bare loading line.
+    for (const page of ['accounts', 'settings', 'overview', 'console', 'keys']) {
       const html = readFileSync(join(root, `web/out-clerk/${page}/index.html`), 'utf8')
-      expect(html).toMatch(/<main class="center muted" aria-busy="true">Loading…<\/main>/)
+      expect(html, page).toMatch(/<header class="topbar"><a class="brand" href="\/accounts\/">sellersync<\/a><nav class="main-nav" aria-label="Dashboard">/)
+      expect(html, page).toMatch(/<main class="page app-frame" aria-busy="true"><p class="visually-hidden">Loading…<\/p>/)
+      if (page !== 'settings') expect(html, page).toContain(`<a aria-current="page" href="/${page}/">`)
     }
+    expect(readFileSync(join(root, 'web/out-clerk/sign-in/index.html'), 'utf8')).toMatch(/<main class="sign-in-page">.*<p class="muted">Loading…<\/p><\/main>/)
   })
 
   it('serves every page with a CSP that allows the Frontend API the key names, Turnstile and no other host', async () => {

@@ -3,7 +3,7 @@ import Link from 'next/link'
 import { usePathname, useRouter } from 'next/navigation'
 import { type ReactNode, useEffect } from 'react'
 import { AccountSelector } from '../../components/AccountSelector.tsx'
-import { LoadingPage } from '../../components/LoadingPage.tsx'
+import { AppFrame } from '../../components/AppFrame.tsx'
 import { MainNav } from '../../components/MainNav.tsx'
 import { ProfileDropdown } from '../../components/ProfileDropdown.tsx'
 import { RegionBoundary } from '../../components/RegionBoundary.tsx'
@@ -24,7 +24,8 @@ export default function DashboardLayout({ children }: { children: ReactNode }) {
     router.replace(`/sign-in/?redirect=${encodeURIComponent(here)}`)
   }, [auth.status, router, pathname])
 
-  if (auth.status !== 'signed-in') return <LoadingPage />
+  // Until the session is known: the app's frame (what the export prerenders too), not a bare loading line.
+  if (auth.status !== 'signed-in') return <AppFrame />
   return (
     <ActiveAccountProvider userId={auth.user.id}>
       <header className="topbar">
