@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next'
 import type { ReactNode } from 'react'
 import { AuthWrapper } from '../components/AuthWrapper.tsx'
+import { ClerkEarlyStart } from '../components/ClerkEarlyStart.tsx'
 import './globals.css'
 
 export const metadata: Metadata = {
@@ -18,6 +19,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
+        {process.env.NEXT_PUBLIC_AUTH === 'clerk' && <ClerkEarlyStart />}
         <AuthWrapper>{children}</AuthWrapper>
       </body>
     </html>

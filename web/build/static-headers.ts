@@ -106,17 +106,9 @@ const COMMON_HEADERS = {
 }
 
 /**
- * Clerk builds: every page starts by reading Clerk's publishable key (lib/client-config.ts). Preloaded from the
- * response headers, that request runs beside the page's JS instead of after it. `crossorigin` (anonymous: same
- * origin, credentials) is what a plain `fetch('/api/client-config')` sends, so the fetch reuses the preload.
- * Not in the local build: its adapter reads the key only when a session is stored, and an unused preload warns.
- */
-export const CLIENT_CONFIG_PRELOAD = '</api/client-config>; rel=preload; as=fetch; crossorigin'
-
-/**
  * The `_headers` file for an export. `fallback` is the page unknown paths get (404.html, as
  * `not_found_handling = "404-page"` serves it): its CSP goes on every path; each page whose inline scripts
- * differ replaces it for its own path. Clerk builds preload the client config from every page's rule. Hashed files under /_next/static/ never change: cached for a year.
+ * differ replaces it for its own path. Hashed files under /_next/static/ never change: cached for a year.
  * HTML and everything else keep Workers' default `public, max-age=0, must-revalidate` (revalidated each time).
  */
 export function headersFile(pages: readonly ExportedPage[], fallback: ExportedPage, settings: HeadersSettings): string {
@@ -135,11 +127,8 @@ export function headersFile(pages: readonly ExportedPage[], fallback: ExportedPa
   for (const page of [...pages].sort((a, b) => a.path.localeCompare(b.path))) {
     if (!/^\/[^*:\s]*$/.test(page.path)) throw new Error(`${page.path}: not a plain URL path for _headers`)
     const csp = contentSecurityPolicy(settings, scriptHashes(page.html))
-    const ownCsp = csp === fallbackCsp ? [] : ['  ! Content-Security-Policy', `  Content-Security-Policy: ${csp}`]
-    // On the pages only: Chromium also acts on a Link header of a script or stylesheet, which would preload again.
-    const preload = settings.auth === 'clerk' ? [`  Link: ${CLIENT_CONFIG_PRELOAD}`] : []
-    if (ownCsp.length === 0 && preload.length === 0) continue
-    lines.push('', page.path, ...ownCsp, ...preload)
+    if (csp === fallbackCsp) continue
+    lines.push('', page.path, '  ! Content-Security-Policy', `  Content-Security-Policy: ${csp}`)
     rules++
   }
   if (rules > MAX_RULES) throw new Error(`_headers would have ${rules} rules; Cloudflare applies the first ${MAX_RULES} only`)

@@ -16,7 +16,8 @@
 // the key and revokes it, signs out. Signs a new user
 // up through Clerk's own <SignUp/> (the emailed code read from the stand-in's outbox), whom the user.created
 // webhook brings into the Worker's database, and fails for an email address that already has an account.
-// The exported dashboard pages paint the app's frame (top bar, skeleton) before any script runs.
+// The exported dashboard pages paint the app's frame (top bar, skeleton) before any script runs; /api/client-config
+// is preloaded by the page's HTML, and clerk-js and @clerk/ui side by side once the key is in, each fetched once.
 // Shows the app-start failure ("sellersync could not start") when /api/client-config fails, and recovers on
 // "Try again". axe-core scans the sign-in page in the light and the dark colour scheme, and the sign-up
 // page. The pages' security and caching headers are checked as the Worker serves them: a CSP that lets clerk-js
@@ -28,6 +29,7 @@ import { decodeJwt } from 'jose'
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasChromium, launchChromium } from '../../chromium.ts'
+import { routeFrontendApiKeepingCache } from '../../clerk/frontend-api/browser-cdp-route.ts'
 import { routeFrontendApi } from '../../clerk/frontend-api/browser-route.ts'
 import { frontendApiHost } from '../../../web/lib/client-config.ts'
 import { startIsolatedStack, type IsolatedStack } from '../../isolated-stack.ts'
@@ -293,6 +295,39 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
     expect(afterReload.length).toBeGreaterThan(0)
     for (const request of afterReload) expect(new URL(request.url()).searchParams.get('__clerk_db_jwt')).toBe(devBrowser!.value)
     expect(afterReload.map(fapiPath)).not.toContain('/v1/dev_browser') // the same browser, not a new one
+  })
+
+  it('preloads /api/client-config from the page’s HTML, then Clerk’s two scripts side by side, each fetched once', async () => {
+    expect(await (await fetch(`${appUrl}/accounts/`)).text()).toContain('<link rel="preload" href="/api/client-config" as="fetch" crossorigin=""/>')
+    // A context of its own holding the session's cookies: this file's Playwright routing turns off the cache that
+    // preloads are reused from, so here the Frontend API is reached through the DevTools protocol instead.
+    const own = await browser!.newContext({ viewport: { width: 1280, height: 900 }, storageState: { cookies: await context.cookies(), origins: [] } })
+    try {
+      const tab = await own.newPage()
+      await routeFrontendApiKeepingCache(own, tab, { fapiHost, clerkUrl })
+      // A first visit in a new browser may pass through Clerk's development-instance redirects: counted from a reload.
+      await tab.goto(`${appUrl}/accounts/`)
+      await expect.poll(() => tab.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible(), { timeout: 20_000 }).toBe(true)
+      const configRequests: string[] = []
+      const clerkScripts: string[] = []
+      const warnings: string[] = []
+      tab.on('request', (request) => {
+        const { pathname } = new URL(request.url())
+        if (pathname === '/api/client-config') configRequests.push(request.url())
+        if (/\/dist\/(clerk|ui)\.browser\.js$/.test(pathname)) clerkScripts.push(pathname.split('/').pop()!) // the entry files, not their chunks
+      })
+      tab.on('console', (message) => void (/preload|Content Security Policy/i.test(message.text()) && warnings.push(message.text())))
+      await tab.reload()
+      await expect.poll(() => tab.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible(), { timeout: 20_000 }).toBe(true)
+      await tab.waitForTimeout(3_500) // Chromium warns of a preload left unused (or not matched) 3 s after the load event
+      // The page's early script and loadClientConfig share the preloaded response; Clerk's script tags match the
+      // preloads' URLs and CORS mode: one request each, no warning of an unused preload, nothing refused.
+      expect(configRequests).toEqual([`${appUrl}/api/client-config`])
+      expect(clerkScripts.sort()).toEqual(['clerk.browser.js', 'ui.browser.js'])
+      expect(warnings).toEqual([])
+    } finally {
+      await own.close()
+    }
   })
 
   it('reads the orders on the Overview and sends a console call through the Amazon proxy with the Frontend API’s session token', async () => {

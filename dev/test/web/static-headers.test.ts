@@ -123,26 +123,15 @@ describe('headersFile', () => {
   const pages = [notFound, page('/accounts/', 'self.__next_f.push([1,"accounts"])'), page('/', 'self.__next_f.push([1,"home"])'), page('/404/', 'self.__next_f.push([1,"404"])')]
 
   it('sets the common headers and the 404 page’s CSP on every path, and caches /_next/static/ for a year', () => {
-    const file = rules(headersFile(pages, notFound, local))
+    const file = rules(headersFile(pages, notFound, clerk))
     expect([...file.keys()]).toEqual(['/*', '/_next/static/*', '/', '/accounts/']) // /404 and /404/ share the fallback's policy
     expect(file.get('/*')).toEqual([
       'X-Content-Type-Options: nosniff',
       'Referrer-Policy: strict-origin-when-cross-origin',
       'X-Frame-Options: DENY',
-      `Content-Security-Policy: ${contentSecurityPolicy(local, scriptHashes(notFound.html))}`,
+      `Content-Security-Policy: ${contentSecurityPolicy(clerk, scriptHashes(notFound.html))}`,
     ])
     expect(file.get('/_next/static/*')).toEqual(['Cache-Control: public, max-age=31536000, immutable'])
-  })
-
-  it('preloads /api/client-config from each page of a Clerk build, and from nothing else (Chromium acts on a script’s Link too)', () => {
-    const file = rules(headersFile(pages, notFound, clerk))
-    const preload = 'Link: </api/client-config>; rel=preload; as=fetch; crossorigin'
-    expect([...file.keys()]).toEqual(['/*', '/_next/static/*', '/', '/404', '/404/', '/accounts/'])
-    for (const path of ['/', '/404', '/404/', '/accounts/']) expect(file.get(path)!.at(-1), path).toBe(preload)
-    expect(file.get('/404')).toEqual([preload]) // the fallback's policy, and the preload
-    for (const path of ['/*', '/_next/static/*']) expect(file.get(path)!.some((line) => line.startsWith('Link:')), path).toBe(false)
-    // The local build reads the key only for a stored session: a preload would often go unused (and Chromium warn).
-    expect(headersFile(pages, notFound, local)).not.toContain('Link:')
   })
 
   it('gives each page its own CSP, detaching the fallback’s first so the two are not joined into two policies', () => {
