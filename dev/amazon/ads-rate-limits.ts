@@ -1,4 +1,4 @@
-import type { Clock } from './clock.ts'
+import type { Clock } from '../clock.ts'
 import { type RateLimit, rateLimitSchema, TokenBuckets, type Take } from './token-bucket.ts'
 
 /**

@@ -1,6 +1,6 @@
 import { marketplaceById } from '../../worker/src/amazon/regions.ts'
 import { CATALOG } from './catalog.ts'
-import { isoSeconds } from './clock.ts'
+import { isoSeconds } from './iso-seconds.ts'
 import type { SpApiSeller } from './sp-api-sellers.ts'
 import { digits, stableHash as hash } from './stable-hash.ts'
 

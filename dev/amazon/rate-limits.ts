@@ -1,5 +1,5 @@
 import { SP_API_OPERATIONS } from '../../worker/src/amazon/operations/sp-api-operations.generated.ts'
-import type { Clock } from './clock.ts'
+import type { Clock } from '../clock.ts'
 import { SERVED_SP_API_OPERATIONS, type ServedOperation, type SpApiOperation } from './sp-api-operations.ts'
 import { type RateLimit, rateLimitSchema, TokenBuckets, type Take } from './token-bucket.ts'
 

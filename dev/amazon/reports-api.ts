@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { marketplaceById } from '../../worker/src/amazon/regions.ts'
-import { isoSeconds } from './clock.ts'
+import { isoSeconds } from './iso-seconds.ts'
 import { parseJson } from './http-io.ts'
 import type { SpApiHandler } from './sp-api-call.ts'
 import { invalidInput, spApiOk } from './sp-api-errors.ts'

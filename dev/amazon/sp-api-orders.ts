@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { isoSeconds } from './clock.ts'
+import { isoSeconds } from './iso-seconds.ts'
 import type { Reply } from './http-io.ts'
 import { allOrders, buyerInfoOf, findOrder, generateOrderItems, type Order, type OrderItem, shippingAddressOf } from './orders.ts'
 import type { SpApiCall, SpApiHandler } from './sp-api-call.ts'

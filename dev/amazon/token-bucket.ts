@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { Clock } from './clock.ts'
+import type { Clock } from '../clock.ts'
 
 export const rateLimitSchema = z.object({
   /** Requests per second restored to the bucket (SP-API reports it as `x-amzn-RateLimit-Limit`). */

@@ -6,7 +6,7 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto'
 import { z } from 'zod'
 import { ClerkApiError, badRequest, parseMachineParams } from './clerk-errors.ts'
-import type { Clock } from './clock.ts'
+import type { Clock } from '../clock.ts'
 
 /** APIKeyJSON: what every API key endpoint answers (`secret` only on creation). */
 export type ApiKeyJson = {

@@ -1,7 +1,7 @@
 import { importJWK, jwtVerify } from 'jose'
 import { type ApiKeyJson, type ApiKeyListQuery, ApiKeyStore, type CreatedApiKeyJson, type StoredApiKey } from './api-keys.ts'
 import { ClerkApiError } from './clerk-errors.ts'
-import { Clock } from './clock.ts'
+import { Clock } from '../clock.ts'
 import { type ClerkSession, SessionRegistry } from './sessions.ts'
 import { signSessionToken, sessionTokenClaims } from './session-token.ts'
 import type { SigningKey } from './signing-key.ts'

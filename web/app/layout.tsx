@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from 'next'
 import type { ReactNode } from 'react'
 import { AuthWrapper } from '../components/AuthWrapper.tsx'
 import { ClerkEarlyStart } from '../components/ClerkEarlyStart.tsx'
+import { SkipLink } from '../components/SkipLink.tsx'
 import './globals.css'
 
 export const metadata: Metadata = {
@@ -20,6 +21,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body>
         {process.env.NEXT_PUBLIC_AUTH === 'clerk' && <ClerkEarlyStart />}
+        <SkipLink />
         <AuthWrapper>{children}</AuthWrapper>
       </body>
     </html>

@@ -19,7 +19,7 @@ export function AppFrame() {
           <span className="bone frame-avatar" />
         </div>
       </header>
-      <main className="page app-frame" aria-busy="true">
+      <main id="main" className="page app-frame" aria-busy="true">
         <p className="visually-hidden">Loading…</p>
         <span className="bone wide" aria-hidden="true" />
         {[0, 1].map((index) => (

@@ -28,7 +28,8 @@ export function AuthWrapper({ children }: { children: ReactNode }) {
       <AuthProvider>
         <QueryClientProvider client={queryClient}>
           {children}
-          <Toaster theme="system" position="top-center" richColors closeButton />
+          {/* Never over the top bar: bottom right, and across the bottom below 600 px (sonner's own mobile layout). */}
+          <Toaster theme="system" position="bottom-right" richColors closeButton />
         </QueryClientProvider>
       </AuthProvider>
     </RegionBoundary>

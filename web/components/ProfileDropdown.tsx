@@ -5,9 +5,10 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useRouter } from 'next/navigation'
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react'
-import { toast } from 'sonner'
 import type { AuthUser } from '../lib/auth/index.ts'
+import { toastError } from '../lib/toast-error.ts'
 import { Avatar } from './Avatar.tsx'
+import { EmailAddress } from './EmailAddress.tsx'
 
 export function ProfileDropdown({ user, onSignOut }: { user: AuthUser; onSignOut: () => Promise<void> }) {
   const [open, setOpen] = useState(false)
@@ -34,7 +35,7 @@ export function ProfileDropdown({ user, onSignOut }: { user: AuthUser; onSignOut
           await onSignOut()
           queryClient.clear() // nothing of this user's stays in memory
         } catch {
-          toast.error('Could not sign out. Try again.')
+          toastError('Could not sign out. Try again.')
         } finally {
           setSigningOut(false)
         }
@@ -121,18 +122,23 @@ export function ProfileDropdown({ user, onSignOut }: { user: AuthUser; onSignOut
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={open ? menuId : undefined}
-        aria-label={`Account menu for ${user.name ?? user.email ?? 'you'}`}
         onClick={() => (open ? close(false) : openMenu('first'))}
         onKeyDown={onButtonKeyDown}
       >
+        {/* Named by its content, which holds the visible name (WCAG 2.5.3); below 640 px the name is for screen readers only. */}
         <Avatar user={user} />
-        <span className="profile-name">{user.name ?? user.email}</span>
+        <span className="visually-hidden">Account menu for </span>
+        <span className="profile-name">{user.name ?? user.email ?? 'you'}</span>
       </button>
       {open && (
         <div className="menu" id={menuId} role="menu" aria-label="Account" onKeyDown={onMenuKeyDown}>
           <div className="menu-header" role="presentation">
             {user.name && <strong>{user.name}</strong>}
-            {user.email && <span className="muted">{user.email}</span>}
+            {user.email && (
+              <span className="muted">
+                <EmailAddress email={user.email} />
+              </span>
+            )}
           </div>
           {items.map((item, index) => (
             <button

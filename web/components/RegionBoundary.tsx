@@ -39,16 +39,18 @@ function RegionError({ title, variant, error, resetErrorBoundary }: FallbackProp
       </div>
     )
   }
+  // The whole page failed: its notice is the page's one heading.
+  const Heading = variant === 'page' ? 'h1' : 'h2'
   const notice = (
     <div className="card notice" role="alert">
-      <h2>{title}</h2>
+      <Heading>{title}</Heading>
       <p className="muted">{describe(error)}</p>
       <button type="button" className="button" onClick={retry}>
         Try again
       </button>
     </div>
   )
-  return variant === 'page' ? <main className="center page">{notice}</main> : notice
+  return variant === 'page' ? <main id="main" className="center page">{notice}</main> : notice
 }
 
 /** The API's messages are written for users; a render bug's message is not. */

@@ -1,23 +1,29 @@
 'use client'
 import { Suspense } from 'react'
 import { useProfile } from '../lib/api/profile.ts'
+import { ManageAccount } from '../lib/auth/index.ts'
+import { EmailAddress } from './EmailAddress.tsx'
 import { RegionBoundary } from './RegionBoundary.tsx'
 
 /**
- * What sellersync knows about the user: the profile Clerk's webhook synced. Name, email and photo are
- * changed in Clerk (its account portal), and arrive here by the next webhook.
+ * What sellersync knows about the user: the profile Clerk's webhook synced, read-only. Name, email and photo are
+ * changed in the sign-in account (Clerk's account page, opened from here), and arrive here by the next webhook.
  */
 export function SettingsPage() {
   return (
-    <main className="page">
+    <main id="main" className="page">
       <h1>Settings</h1>
+      <section className="card stack" aria-labelledby="account-heading">
+        <h2 id="account-heading">Your sign-in account</h2>
+        {ManageAccount ? <ManageAccount /> : <p className="muted">Your name, email and password are managed where you sign in.</p>}
+      </section>
       <RegionBoundary title="Your profile could not be loaded">
         <section className="card stack" aria-labelledby="profile-heading">
-          <h2 id="profile-heading">Profile</h2>
+          <h2 id="profile-heading">Profile in sellersync</h2>
           <Suspense fallback={<ProfileSkeleton />}>
             <ProfileFacts />
           </Suspense>
-          <p className="muted">Your name, email and photo come from your sign-in account and update here when you change them there.</p>
+          <p className="muted">Copied from your sign-in account, and updated here a moment after you change it there.</p>
         </section>
       </RegionBoundary>
     </main>
@@ -34,7 +40,7 @@ function ProfileFacts() {
       </div>
       <div>
         <dt>Email</dt>
-        <dd>{profile.email ?? '—'}</dd>
+        <dd>{profile.email ? <EmailAddress email={profile.email} /> : '—'}</dd>
       </div>
       <div>
         <dt>Member since</dt>

@@ -124,6 +124,16 @@ describe('the API description', () => {
     expect(accounts).toContain('Auth: a Clerk session token, or an API key with the scope accounts:read')
     expect(section('post-/api/accounts/{id}/sync')).toContain('curl -X POST "$SELLERSYNC_URL/api/accounts/0b5e4f9c-2b7d-4c1a-9f1e-6d2a8c3b4e5f/sync"')
     expect(section('get-/api/session')).toContain('or any API key')
+    // Every path has example values (no placeholder left for curl to glob), and each proxy method a real operation.
+    expect(section('get-/api/accounts/{id}/usage')).toContain('curl "$SELLERSYNC_URL/api/accounts/0b5e4f9c-2b7d-4c1a-9f1e-6d2a8c3b4e5f/usage"')
+    expect(section('post-/api/keys/{id}/revoke')).toContain('curl -X POST "$SELLERSYNC_URL/api/keys/ak_0123456789abcdef0123456789abcdef/revoke"')
+    const proxy = (method: string) => section(`${method}-/api/amazon/{accountId}/{amazonPath}`)
+    expect(proxy('get')).toContain('/api/amazon/0b5e4f9c-2b7d-4c1a-9f1e-6d2a8c3b4e5f/sellers/v1/marketplaceParticipations"')
+    expect(proxy('post')).toContain(`/reports/2021-06-30/reports" \\\n  -H "Authorization: Bearer $SELLERSYNC_API_KEY" \\\n  -H 'content-type: application/json' \\\n  -d '{"reportType":"GET_MERCHANT_LISTINGS_ALL_DATA","marketplaceIds":["ATVPDKIKX0DER"]}'`)
+    expect(proxy('patch')).toContain('-X PATCH "$SELLERSYNC_URL/api/amazon/0b5e4f9c-2b7d-4c1a-9f1e-6d2a8c3b4e5f/listings/2021-08-01/items/A3EXAMPLESELLER/SKU-123?marketplaceIds=ATVPDKIKX0DER"')
+    expect(proxy('delete')).toContain('-X DELETE "$SELLERSYNC_URL/api/amazon/0b5e4f9c-2b7d-4c1a-9f1e-6d2a8c3b4e5f/reports/2021-06-30/reports/50001019876"')
+    expect(proxy('delete')).not.toContain('-d ')
+    expect(page).not.toContain('curl -g')
     // Session only: a person's token, and the JSON body built from the schema's required fields and examples.
     const connect = section('post-/api/auth/amazon/connect')
     expect(connect).toContain('a Clerk session token only')

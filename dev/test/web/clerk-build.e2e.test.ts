@@ -74,7 +74,7 @@ const CLERK_SCRIPT_SOURCES = ['https://*.clerk.accounts.dev', 'https://challenge
  * development instances only: with the stripe off (`show_devmode_warning: false`, as on production
  * instances) the page has no serious or critical violation. So exactly this one is expected.
  */
-const CLERK_DEV_MODE_NOTICE = ['light: serious color-contrast: Secured by', 'dark: serious color-contrast: Secured by']
+const CLERK_DEV_MODE_NOTICE = ['390 light', '390 dark', '1280 light', '1280 dark'].map((where) => `${where}: serious color-contrast: Secured by`)
 
 async function screenshot(name: string) {
   await page.screenshot({ path: join(results, `clerk-build-${name}.png`), fullPage: true })
@@ -162,10 +162,10 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
     for (const page of ['accounts', 'settings', 'overview', 'console', 'keys']) {
       const html = readFileSync(join(root, `web/out-clerk/${page}/index.html`), 'utf8')
       expect(html, page).toMatch(/<header class="topbar"><a class="brand" href="\/accounts\/">sellersync<\/a><nav class="main-nav" aria-label="Dashboard">/)
-      expect(html, page).toMatch(/<main class="page app-frame" aria-busy="true"><p class="visually-hidden">Loading…<\/p>/)
+      expect(html, page).toMatch(/<main id="main" class="page app-frame" aria-busy="true"><p class="visually-hidden">Loading…<\/p>/)
       if (page !== 'settings') expect(html, page).toContain(`<a aria-current="page" href="/${page}/">`)
     }
-    expect(readFileSync(join(root, 'web/out-clerk/sign-in/index.html'), 'utf8')).toMatch(/<main class="sign-in-page">.*<p class="muted">Loading…<\/p><\/main>/)
+    expect(readFileSync(join(root, 'web/out-clerk/sign-in/index.html'), 'utf8')).toMatch(/<main id="main" class="sign-in-page">.*<p class="muted">Loading…<\/p><\/main>/)
   })
 
   it('serves every page with a CSP that allows the Frontend API the key names, Turnstile and no other host', async () => {
@@ -242,6 +242,7 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
     await signInWith(USER.password)
     await page.waitForURL(`${appUrl}/accounts/`)
     await expect.poll(() => page.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible(), { timeout: 20_000 }).toBe(true)
+    await expect.poll(() => page.locator(':focus').textContent()).toBe('Amazon accounts') // the landing page's h1
 
     // The first token comes with the signed-in session (`last_active_token` of the touch response), as FAPI sends it.
     const bearer = (await (await accountsCall).allHeaders()).authorization?.replace(/^Bearer /, '')
@@ -281,6 +282,20 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
     await page.waitForURL(`${appUrl}/settings/`)
     expect((await (await meCall).allHeaders()).authorization).toBe(`Bearer ${refreshed}`)
     await expect.poll(() => page.getByText(USER.email).first().isVisible()).toBe(true)
+    await page.goto(`${appUrl}/accounts/`)
+  })
+
+  it("opens Clerk's account page from Settings, where name, email and password are changed", async () => {
+    await page.goto(`${appUrl}/settings/`)
+    const manage = page.getByRole('button', { name: 'Manage your account' })
+    await expect.poll(() => manage.isVisible(), { timeout: 20_000 }).toBe(true)
+    await manage.click()
+    const userProfile = page.locator('.cl-userProfile-root')
+    await expect.poll(() => userProfile.isVisible(), { timeout: 20_000 }).toBe(true)
+    await expect.poll(() => userProfile.textContent()).toContain(USER.email)
+    await screenshot('user-profile')
+    await page.locator('.cl-modalCloseButton').click()
+    await expect.poll(() => userProfile.count()).toBe(0)
     await page.goto(`${appUrl}/accounts/`)
   })
 

@@ -24,7 +24,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasChromium, launchChromium } from '../../chromium.ts'
 import { startIsolatedStack, type IsolatedStack } from '../../isolated-stack.ts'
-import { seriousA11yViolations } from './axe.ts'
+import { seriousA11yViolations, VIEWPORTS } from './axe.ts'
 import { expectImmutableAssets, fetchPage, recordCspViolations } from './security-headers.ts'
 
 const root = new URL('../../../', import.meta.url).pathname
@@ -49,19 +49,8 @@ async function amazonControl(path: string, body: unknown = {}): Promise<unknown>
 }
 
 const card = (name: string | RegExp) => page.locator('li.account').filter({ has: page.getByRole('heading', { name }) })
-/**
- * Follows a link of the top bar's navigation. At 390 px a toast (top centre) covers part of that row, and sonner keeps
- * a toast open while the pointer is on it, which a click on a link under it would be: the pointer moves away and the
- * toasts close first.
- */
-async function nav(name: string) {
-  const toasts = page.locator('[data-sonner-toast]')
-  if ((await toasts.count()) > 0) {
-    await page.mouse.move(1, (page.viewportSize()?.height ?? 844) - 1)
-    await expect.poll(() => toasts.count(), { timeout: 15_000 }).toBe(0)
-  }
-  await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name, exact: true }).click()
-}
+/** Follows a link of the top bar's navigation (toasts sit below the top bar, never over it). */
+const nav = (name: string) => page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name, exact: true }).click()
 const selector = () => page.getByLabel('Active account')
 type Checkbox = { value: string; checked: boolean }
 /** The `name` of the focused form field. */
@@ -80,12 +69,32 @@ const accessibleDescription = (locator: import('playwright-core').Locator) =>
       .trim(),
   )
 
-async function screenshot(name: string) {
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: width === 390 ? 844 : 800 })
-    await page.screenshot({ path: join(results, `dashboard-${name}-${width}.png`), fullPage: true })
+/** WCAG contrast ratio of two computed `rgb()`/`rgba()` colours (alpha ignored: both are opaque here). */
+function contrast(a: string, b: string): number {
+  const luminance = (color: string) => {
+    const [r, g, b] = color.match(/[\d.]+/g)!.slice(0, 3).map((channel) => {
+      const c = Number(channel) / 255
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+    })
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!
   }
-  await page.setViewportSize({ width: 390, height: 844 })
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x)
+  return (light! + 0.05) / (dark! + 0.05)
+}
+
+/** test-results/dashboard-<name>-<width>-<scheme>.png at both widths in both color schemes; the page's size and scheme are restored. */
+async function screenshot(name: string) {
+  const viewport = page.viewportSize()
+  const wasDark = await page.evaluate<boolean>('matchMedia("(prefers-color-scheme: dark)").matches')
+  for (const size of VIEWPORTS) {
+    await page.setViewportSize(size)
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme })
+      await page.screenshot({ path: join(results, `dashboard-${name}-${size.width}-${scheme}.png`), fullPage: true })
+    }
+  }
+  if (viewport) await page.setViewportSize(viewport)
+  await page.emulateMedia({ colorScheme: wasDark ? 'dark' : 'light' })
 }
 
 describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack', () => {
@@ -122,6 +131,20 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     expect(await selector().count()).toBe(0) // nothing to choose yet
     await screenshot('empty')
     expect(await seriousA11yViolations(page)).toEqual([])
+  })
+
+  it('lands on the page’s h1 after signing in, but leaves focus at the top of the document on a reload', async () => {
+    await expect.poll(() => page.locator(':focus').evaluate((element) => `${element.tagName} ${element.textContent}`)).toBe('H1 Amazon accounts')
+    await page.reload()
+    await expect.poll(() => page.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible()).toBe(true)
+    expect(await page.evaluate('document.activeElement === document.body')).toBe(true)
+    // From there the first Tab reaches the skip link, shown on focus, which leads past the top bar to the content.
+    await page.keyboard.press('Tab')
+    const skip = page.getByRole('link', { name: 'Skip to content' })
+    await expect.poll(() => page.locator(':focus').textContent()).toBe('Skip to content')
+    expect((await skip.boundingBox())!.y).toBeGreaterThanOrEqual(0)
+    await page.keyboard.press('Enter')
+    expect(await page.locator(':focus').evaluate((element) => element.tagName)).toBe('MAIN')
   })
 
   it('serves every page with its security headers: a CSP allowing its own inline scripts and the stand-in, and no framing', async () => {
@@ -193,6 +216,58 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await page.getByRole('heading', { name: 'Amazon accounts' }).click()
     await expect.poll(() => menu.count()).toBe(0)
     expect(await button.getAttribute('aria-expanded')).toBe('false')
+  })
+
+  it('rings the focused profile menu item at 3:1 or more against the menu, in both color schemes', async () => {
+    const button = page.getByRole('button', { name: /Account menu for Erin/ })
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme })
+      await button.focus()
+      await page.keyboard.press('Enter')
+      const item = page.getByRole('menuitem', { name: 'Amazon accounts' })
+      await expect.poll(() => item.evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true)
+      const ring = await item.evaluate((element) => {
+        const view = element.ownerDocument.defaultView!
+        const style = view.getComputedStyle(element)
+        return { style: style.outlineStyle, width: Number.parseFloat(style.outlineWidth), color: style.outlineColor, menu: view.getComputedStyle(element.parentElement!).backgroundColor }
+      })
+      expect(ring.style, colorScheme).toBe('solid')
+      expect(ring.width, colorScheme).toBeGreaterThanOrEqual(2)
+      expect(contrast(ring.color, ring.menu), colorScheme).toBeGreaterThanOrEqual(3)
+      await page.keyboard.press('Escape')
+    }
+    await page.emulateMedia({ colorScheme: 'light' })
+  })
+
+  it('titles every page, on a first load and after moving between pages, and has a favicon', async () => {
+    const titles: Record<string, string> = {
+      '/': 'sellersync',
+      '/accounts/': 'Amazon accounts · sellersync',
+      '/overview/': 'Overview · sellersync',
+      '/console/': 'API console · sellersync',
+      '/keys/': 'API keys · sellersync',
+      '/settings/': 'Settings · sellersync',
+      '/sign-in/': 'Sign in · sellersync',
+      '/sign-up/': 'Create your account · sellersync',
+      '/no-such-page/': 'Page not found · sellersync',
+    }
+    for (const [path, title] of Object.entries(titles)) {
+      const html = await (await fetch(`${appUrl}${path}`)).text()
+      expect(html.match(/<title>([^<]*)<\/title>/)?.[1], path).toBe(title)
+    }
+    expect(await page.title()).toBe(titles['/accounts/'])
+    for (const [link, path] of [['Overview', '/overview/'], ['API console', '/console/'], ['API keys', '/keys/'], ['Accounts', '/accounts/']] as const) {
+      await nav(link)
+      await page.waitForURL(`${appUrl}${path}`)
+      await expect.poll(() => page.title()).toBe(titles[path])
+    }
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href')
+    expect(icon).toMatch(/^\/icon\.svg/)
+    const served = await fetch(new URL(icon!, appUrl))
+    expect(served.status).toBe(200)
+    expect(served.headers.get('content-type')).toMatch(/^image\/svg\+xml/)
+    // Drawn in the page, under its CSP (img-src 'self').
+    expect(await page.evaluate(`(async () => { const image = new Image(); image.src = ${JSON.stringify(icon)}; await image.decode(); return image.naturalWidth > 0 })()`)).toBe(true)
   })
 
   it('connects an account through the Amazon consent page and shows it as active', async () => {
@@ -475,6 +550,38 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await page.waitForURL(`${appUrl}/accounts/`)
   }, 60_000)
 
+  it('moves focus to the answer after a send, and keeps a failed send’s toast, below the top bar, until it is closed', async () => {
+    await nav('API console')
+    await page.waitForURL(`${appUrl}/console/`)
+    await page.getByRole('button', { name: 'Send' }).click()
+    await expect.poll(() => page.getByRole('region', { name: 'Response' }).locator('.status-code').textContent()).toBe('200')
+    await expect.poll(() => page.locator(':focus').evaluate((element) => `${element.tagName} ${element.textContent}`)).toBe('H2 Response')
+
+    const offline = (route: import('playwright-core').Route) => route.abort('connectionrefused')
+    await page.route('**/api/amazon/**', offline)
+    const header = page.locator('header.topbar')
+    const toast = page.locator('[data-sonner-toast][data-type="error"]')
+    for (const size of VIEWPORTS) {
+      await page.setViewportSize(size)
+      await page.getByRole('button', { name: 'Send' }).click()
+      await expect.poll(() => toast.isVisible()).toBe(true)
+      expect(await toast.textContent()).toContain('The request was not sent')
+      await page.mouse.move(size.width / 2, 10) // off the toast: sonner holds a toast while the pointer is on it
+      await expect.poll(async () => (await toast.boundingBox())?.y).toBeGreaterThan(0) // its entry animation done
+      const box = (await toast.boundingBox())!
+      const bar = (await header.boundingBox())!
+      expect(box.y >= bar.y + bar.height || box.y + box.height <= bar.y, `${size.width} px: the toast overlaps the top bar`).toBe(true)
+      await page.waitForTimeout(5_500) // longer than sonner's 4 s
+      expect(await toast.isVisible()).toBe(true)
+      await toast.getByRole('button', { name: 'Close toast' }).click()
+      await expect.poll(() => toast.count()).toBe(0)
+    }
+    await page.unroute('**/api/amazon/**', offline)
+    await page.setViewportSize({ width: 390, height: 844 })
+    await nav('Accounts')
+    await page.waitForURL(`${appUrl}/accounts/`)
+  }, 60_000)
+
   it('shows the API keys page empty, with the form’s defaults and one way to start; a list that fails to load has a retry', async () => {
     // Clerk unreachable at first: the list says so in its place, with a retry; the form stays.
     const unavailable = (route: import('playwright-core').Route) =>
@@ -513,10 +620,7 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await page.getByRole('button', { name: 'Create your first key' }).click()
     await expect.poll(() => focusedName()).toBe('name')
     await scrollToTop()
-    await screenshot('keys-empty')
-    await page.emulateMedia({ colorScheme: 'dark' })
-    await screenshot('keys-empty-dark')
-    await page.emulateMedia({ colorScheme: 'light' })
+    await screenshot('keys-empty') // light and dark
     expect(await seriousA11yViolations(page)).toEqual([])
   })
 
@@ -596,10 +700,7 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     expect(await row.locator('.badge').textContent()).toBe('Active')
     expect(await row.locator('.facts dd').allTextContents()).toEqual(['accounts:read', 'just now', expect.stringMatching(/^in 30 days \(\w{3} \d{1,2}, \d{4}\)$/), 'Never'])
     await scrollToTop()
-    await screenshot('keys-created')
-    await page.emulateMedia({ colorScheme: 'dark' })
-    await screenshot('keys-created-dark')
-    await page.emulateMedia({ colorScheme: 'light' })
+    await screenshot('keys-created') // light and dark
     expect(await seriousA11yViolations(page)).toEqual([])
 
     // The curl line, from the test: the key acts for its user, within its scope.
@@ -656,10 +757,7 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await expect.poll(() => page.getByText('Nightly sync was revoked. Requests with it are refused within 60 seconds.').isVisible()).toBe(true)
     expect(await row.getByText(/^Revoked just now: requests with this key are refused within 60 seconds\.$/).isVisible()).toBe(true)
     await scrollToTop()
-    await screenshot('keys-revoked')
-    await page.emulateMedia({ colorScheme: 'dark' })
-    await screenshot('keys-revoked-dark')
-    await page.emulateMedia({ colorScheme: 'light' })
+    await screenshot('keys-revoked') // light and dark
     expect(await seriousA11yViolations(page)).toEqual([])
 
     // Listed as revoked for good, after a reload too.
@@ -863,6 +961,78 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await expect.poll(() => page.getByText('e2e.seller@example.com').isVisible()).toBe(true)
   })
 
+  it('draws a failed region as an error, in the error colour, in both color schemes', async () => {
+    const failing = (route: import('playwright-core').Route) =>
+      route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal_error', message: 'Something went wrong on our side; try again shortly.' } }) })
+    await page.route('**/api/me', failing)
+    await page.reload()
+    const alert = page.getByRole('alert').filter({ hasText: 'Your profile could not be loaded' })
+    await expect.poll(() => alert.isVisible(), { timeout: 15_000 }).toBe(true)
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme })
+      const colors = await alert.evaluate((element) => {
+        const view = element.ownerDocument.defaultView!
+        const probe = element.ownerDocument.createElement('span')
+        probe.style.color = 'var(--danger)'
+        element.append(probe)
+        const danger = view.getComputedStyle(probe).color
+        probe.remove()
+        return { danger, edge: view.getComputedStyle(element).borderLeftColor, heading: view.getComputedStyle(element.querySelector('h2')!).color }
+      })
+      expect(colors.edge, colorScheme).toBe(colors.danger)
+      expect(colors.heading, colorScheme).toBe(colors.danger)
+    }
+    await page.emulateMedia({ colorScheme: 'light' })
+    await screenshot('settings-failed')
+    await page.unroute('**/api/me', failing)
+    await page.reload()
+    await expect.poll(() => page.getByText('e2e.seller@example.com').isVisible()).toBe(true)
+  })
+
+  it('says where name, email and password are changed, and wraps a long email address at its dots', async () => {
+    expect(await page.getByRole('region', { name: 'Your sign-in account' }).textContent()).toContain('The Clerk stand-in has none')
+    expect(await page.getByRole('textbox').count()).toBe(0) // read-only: nothing to set here
+    const email = 'first.middle.lastname.with-a-long-suffix@subdomain.example-company.co.uk'
+    const long = (route: import('playwright-core').Route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ id: 'user_long', email, first_name: 'Erin', last_name: null, image_url: null, created_at: new Date().toISOString(), updated_at: new Date().toISOString() }) })
+    await page.route('**/api/me', long)
+    await page.reload()
+    const shown = page.locator('main .email')
+    await expect.poll(() => shown.textContent()).toBe(email)
+    const lines = await shown.evaluate((element) => {
+      const range = element.ownerDocument.createRange()
+      range.selectNodeContents(element)
+      const tops = [...range.getClientRects()].map((rect) => Math.round(rect.top))
+      return { count: new Set(tops).size, fits: element.closest('.card')!.scrollWidth <= element.closest('.card')!.clientWidth }
+    })
+    expect(lines.fits).toBe(true) // no sideways scroll at 390 px
+    expect(lines.count).toBeGreaterThan(1)
+    // Each line break falls after an @, a dot or a hyphen, never inside a word.
+    const breaks = await shown.evaluate((element) => {
+      const text = element.textContent ?? ''
+      const found: string[] = []
+      const range = element.ownerDocument.createRange()
+      let previousTop: number | null = null
+      let offset = 0
+      for (const node of [...element.childNodes].filter((child) => child.nodeType === 3)) {
+        for (let index = 0; index < (node.textContent ?? '').length; index++) {
+          range.setStart(node, index)
+          range.setEnd(node, index + 1)
+          const top = Math.round(range.getBoundingClientRect().top)
+          if (previousTop !== null && top > previousTop) found.push(text[offset + index - 1]!)
+          previousTop = top
+        }
+        offset += (node.textContent ?? '').length
+      }
+      return found
+    })
+    for (const character of breaks) expect(['@', '.', '-']).toContain(character)
+    await screenshot('settings-long-email')
+    await page.unroute('**/api/me', long)
+    await page.reload()
+    await expect.poll(() => page.getByText('e2e.seller@example.com').isVisible()).toBe(true)
+  })
+
   it('answers an unknown address with a 404 page that leads back to the accounts', async () => {
     const response = await page.goto(`${appUrl}/no-such-page/`)
     expect(response?.status()).toBe(404)
@@ -871,6 +1041,34 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await page.getByRole('link', { name: 'Go to your accounts' }).click()
     await page.waitForURL(`${appUrl}/accounts/`)
     await expect.poll(() => page.getByRole('heading', { name: 'Amazon accounts' }).isVisible()).toBe(true)
+  })
+
+  it('shows the 404 page inside the app’s frame while signed in, with a skip link to its content', async () => {
+    await page.goto(`${appUrl}/no-such-page/`)
+    await expect.poll(() => page.getByRole('navigation', { name: 'Dashboard' }).isVisible()).toBe(true)
+    expect(await page.getByRole('button', { name: /Account menu for Erin/ }).isVisible()).toBe(true)
+    expect(await page.getByRole('heading', { name: 'Page not found', level: 1 }).isVisible()).toBe(true)
+    expect(await seriousA11yViolations(page)).toEqual([])
+    await screenshot('not-found-signed-in')
+    await page.keyboard.press('Tab')
+    await expect.poll(() => page.locator(':focus').textContent()).toBe('Skip to content')
+    await page.keyboard.press('Enter')
+    expect(await page.locator(':focus').getAttribute('id')).toBe('main')
+  })
+
+  it('has the skip link first and a <main id="main"> on every page of the dashboard', async () => {
+    for (const path of ['/overview/', '/console/', '/keys/', '/settings/']) {
+      await page.goto(`${appUrl}${path}`)
+      await expect.poll(() => page.locator('main h1').isVisible()).toBe(true)
+      await page.waitForLoadState('networkidle') // the content's own controls are there
+      await page.keyboard.press('Tab')
+      await expect.poll(() => page.locator(':focus').textContent()).toBe('Skip to content')
+      await page.keyboard.press('Enter')
+      expect(await page.locator(':focus').getAttribute('id'), path).toBe('main')
+      if (path === '/settings/') continue // read-only in the local build: no control to Tab to
+      await page.keyboard.press('Tab') // and on from the content, not the top bar
+      expect(await page.evaluate('document.activeElement?.closest("main")?.id ?? null'), path).toBe('main')
+    }
   })
 
   it('signs out from the profile menu', async () => {
@@ -892,6 +1090,16 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await page.waitForURL(`${appUrl}/accounts/`)
     await expect.poll(() => page.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible()).toBe(true)
     expect(await page.getByRole('button', { name: /Account menu for Nia/ }).isVisible()).toBe(true)
+  })
+
+  it('shows the plain 404 page, without the app’s frame, when no one is signed in', async () => {
+    await page.evaluate(() => sessionStorage.clear())
+    await page.goto(`${appUrl}/no-such-page/`)
+    await expect.poll(() => page.getByRole('heading', { name: 'Page not found', level: 1 }).isVisible()).toBe(true)
+    await page.waitForLoadState('networkidle')
+    expect(await page.getByRole('navigation', { name: 'Dashboard' }).count()).toBe(0)
+    expect(await seriousA11yViolations(page)).toEqual([])
+    await screenshot('not-found')
   })
 
   it('reported no Content-Security-Policy violation on any page it visited', () => {

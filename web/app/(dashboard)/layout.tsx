@@ -1,12 +1,8 @@
 'use client'
-import Link from 'next/link'
 import { usePathname, useRouter } from 'next/navigation'
 import { type ReactNode, useEffect } from 'react'
-import { AccountSelector } from '../../components/AccountSelector.tsx'
 import { AppFrame } from '../../components/AppFrame.tsx'
-import { MainNav } from '../../components/MainNav.tsx'
-import { ProfileDropdown } from '../../components/ProfileDropdown.tsx'
-import { RegionBoundary } from '../../components/RegionBoundary.tsx'
+import { TopBar } from '../../components/TopBar.tsx'
 import { ActiveAccountProvider } from '../../lib/active-account.tsx'
 import { useAuthState } from '../../lib/auth/index.ts'
 import { useHeadingFocus } from '../../lib/use-heading-focus.ts'
@@ -16,7 +12,7 @@ export default function DashboardLayout({ children }: { children: ReactNode }) {
   const auth = useAuthState()
   const router = useRouter()
   const pathname = usePathname()
-  useHeadingFocus()
+  useHeadingFocus(auth.status === 'signed-in')
 
   useEffect(() => {
     if (auth.status !== 'signed-out') return
@@ -28,20 +24,7 @@ export default function DashboardLayout({ children }: { children: ReactNode }) {
   if (auth.status !== 'signed-in') return <AppFrame />
   return (
     <ActiveAccountProvider userId={auth.user.id}>
-      <header className="topbar">
-        <Link href="/accounts/" className="brand">
-          sellersync
-        </Link>
-        <MainNav />
-        <div className="topbar-end">
-          <RegionBoundary title="Account switch unavailable" variant="inline">
-            <AccountSelector />
-          </RegionBoundary>
-          <RegionBoundary title="Menu unavailable" variant="inline">
-            <ProfileDropdown user={auth.user} onSignOut={auth.signOut} />
-          </RegionBoundary>
-        </div>
-      </header>
+      <TopBar user={auth.user} onSignOut={auth.signOut} />
       {children}
     </ActiveAccountProvider>
   )

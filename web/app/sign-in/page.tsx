@@ -1,7 +1,8 @@
-'use client'
+import type { Metadata } from 'next'
 import { AuthPage } from '../../components/AuthPage.tsx'
-import { SignInForm } from '../../lib/auth/index.ts'
+
+export const metadata: Metadata = { title: 'Sign in' }
 
 export default function SignInPage() {
-  return <AuthPage Form={SignInForm} />
+  return <AuthPage mode="sign-in" />
 }

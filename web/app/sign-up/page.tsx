@@ -1,7 +1,8 @@
-'use client'
+import type { Metadata } from 'next'
 import { AuthPage } from '../../components/AuthPage.tsx'
-import { SignUpForm } from '../../lib/auth/index.ts'
+
+export const metadata: Metadata = { title: 'Create your account' }
 
 export default function SignUpPage() {
-  return <AuthPage Form={SignUpForm} />
+  return <AuthPage mode="sign-up" />
 }

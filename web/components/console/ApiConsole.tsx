@@ -2,13 +2,13 @@
 // The console for one account: the request form, Amazon's answer, and the account's rate-limit state, which is
 // read again after every send.
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { useState } from 'react'
-import { toast } from 'sonner'
+import { useEffect, useRef, useState } from 'react'
 import type { Account } from '../../lib/api/accounts.ts'
 import { accountUsageKey } from '../../lib/api/account-usage.ts'
 import { type ProxyRequest, type ProxyResponse, useAmazonProxy } from '../../lib/api/amazon-proxy.ts'
 import { consoleOperations, firstOperation } from '../../lib/console-operations.ts'
 import { MAX_WAIT_MS } from '../../lib/proxy-headers.ts'
+import { toastError } from '../../lib/toast-error.ts'
 import { RequestForm } from './RequestForm.tsx'
 import { ResponsePanel, type SentCall } from './ResponsePanel.tsx'
 import { UsagePanel } from './UsagePanel.tsx'
@@ -20,16 +20,22 @@ export function ApiConsole({ account }: { account: Account }) {
   // Kept across operations: the seller's wait budget is a preference, not part of one request.
   const [maxWait, setMaxWait] = useState(String(MAX_WAIT_MS.default))
   const [sent, setSent] = useState<SentCall | null>(null)
+  const responseHeading = useRef<HTMLHeadingElement>(null)
   const send = useAmazonProxy()
   const queryClient = useQueryClient()
 
   const call = useMutation({
     mutationFn: ({ request }: { request: ProxyRequest; operationId: string }): Promise<ProxyResponse> => send(account.id, request),
     onSuccess: (response, { request, operationId }) => setSent({ request, response, operationId, receivedAt: Date.now() }),
-    onError: (error) => toast.error(`The request was not sent: ${error.message}`),
+    onError: (error) => toastError(`The request was not sent: ${error.message}`),
     // Every attempt counts in the usage, answered or not.
     onSettled: () => queryClient.invalidateQueries({ queryKey: accountUsageKey(account.id) }),
   })
+
+  // An answer arrived: focus goes to it (on a phone it is below the form), and Tab continues from there.
+  useEffect(() => {
+    if (sent) responseHeading.current?.focus()
+  }, [sent])
 
   /** An unknown path's "closest operation", picked from the answer. */
   function pickOperation({ method, path }: { method: string; path: string }) {
@@ -48,7 +54,7 @@ export function ApiConsole({ account }: { account: Account }) {
         sending={call.isPending}
         onSend={(request) => call.mutate({ request, operationId: operation.operationId })}
       />
-      <ResponsePanel sent={sent} sending={call.isPending} onPickOperation={pickOperation} />
+      <ResponsePanel sent={sent} sending={call.isPending} onPickOperation={pickOperation} headingRef={responseHeading} />
       <UsagePanel accountId={account.id} operationId={operation.operationId} />
     </>
   )

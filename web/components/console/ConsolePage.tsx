@@ -12,7 +12,7 @@ import { ApiConsole } from './ApiConsole.tsx'
 
 export function ConsolePage() {
   return (
-    <main className="page">
+    <main id="main" className="page">
       <h1>API console</h1>
       <RegionBoundary title="Your accounts could not be loaded">
         <Suspense fallback={<SectionSkeleton label="Loading the account" />}>

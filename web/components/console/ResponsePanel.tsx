@@ -2,7 +2,7 @@
 // Amazon's answer to the last send: status and time, the headers that say how the call went (Amazon's request
 // id and limits, sellersync's cache and rate-limit fields), what went wrong in words, and the body. What was sent
 // is shown as its method and Amazon path: the session token never appears.
-import { useState } from 'react'
+import { type Ref, useState } from 'react'
 import { ProxyError, type ProxyRequest, type ProxyResponse } from '../../lib/api/amazon-proxy.ts'
 import { previewBody } from '../../lib/body-preview.ts'
 import { ProxyErrorNotice } from '../ProxyErrorNotice.tsx'
@@ -13,12 +13,16 @@ type Props = {
   sent: SentCall | null
   sending: boolean
   onPickOperation: (operation: { method: string; path: string; operationId: string }) => void
+  /** The heading, which gets focus when an answer arrives. */
+  headingRef?: Ref<HTMLHeadingElement>
 }
 
-export function ResponsePanel({ sent, sending, onPickOperation }: Props) {
+export function ResponsePanel({ sent, sending, onPickOperation, headingRef }: Props) {
   return (
     <section className="card stack" aria-labelledby="response-heading" aria-busy={sending}>
-      <h2 id="response-heading">Response</h2>
+      <h2 id="response-heading" ref={headingRef} tabIndex={-1} className="focus-target">
+        Response
+      </h2>
       {/* Announced when it changes: the outcome of a send, for screen readers too. */}
       <p role="status" className={sent && !sending ? 'response-line' : 'muted'}>
         {sending ? 'Sending…' : sent ? <Outcome sent={sent} /> : 'Send a request to see Amazon’s answer here.'}

@@ -32,7 +32,8 @@ export function UsagePanel({ accountId, operationId }: { accountId: string; oper
               Counted since <time dateTime={usage.data.since}>{timeAgo(usage.data.since, now)}</time>.
             </p>
           )}
-          <div className="table-scroll" role="region" aria-labelledby="usage-heading" tabIndex={0}>
+          {/* Its own name: two regions called "Rate limits" would be two landmarks a screen reader cannot tell apart. */}
+          <div className="table-scroll" role="region" aria-label="Calls per operation" tabIndex={0}>
             <table className="data-table">
               <thead>
                 <tr>

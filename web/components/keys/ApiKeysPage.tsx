@@ -35,7 +35,7 @@ export function ApiKeysPage() {
   }, [focusList])
 
   return (
-    <main className="page">
+    <main id="main" className="page">
       <h1>API keys</h1>
       <p className="muted">
         A key lets a script, a BI tool or a scheduled job call the sellersync API as you, without signing in: it sends{' '}

@@ -27,7 +27,8 @@ export function KeyList({ onRevoked, onCreateFirst }: Props) {
       <div className="card empty">
         <h3>No API keys yet</h3>
         <p>Create one for each script or job, with only the scopes it needs, so you can revoke one without stopping the others.</p>
-        <button type="button" className="button primary" onClick={onCreateFirst}>
+        {/* Not primary: the form's "Create key" above is the page's one primary action. */}
+        <button type="button" className="button" onClick={onCreateFirst}>
           Create your first key
         </button>
       </div>

@@ -4,6 +4,7 @@ import { type Ref, useId, useRef } from 'react'
 import { toast } from 'sonner'
 import type { CreatedApiKey } from '../../lib/api/api-keys.ts'
 import { curlCommand, expiryText } from '../../lib/api-keys.ts'
+import { toastError } from '../../lib/toast-error.ts'
 
 type Props = {
   ref: Ref<HTMLElement>
@@ -26,7 +27,7 @@ export function NewKeyPanel({ ref, created, onDismiss }: Props) {
       toast.success(`${what} copied to the clipboard.`, { id: 'api-key-copy' })
     } catch {
       if (element) window.getSelection()?.selectAllChildren(element)
-      toast.error(`The browser did not allow copying. The ${what.toLowerCase()} is selected: press Ctrl+C (⌘C on a Mac).`, { id: 'api-key-copy' })
+      toastError(`The browser did not allow copying. The ${what.toLowerCase()} is selected: press Ctrl+C (⌘C on a Mac).`, { id: 'api-key-copy' })
     }
   }
 

@@ -1,7 +1,6 @@
 'use client'
 // An Ads profile's Sponsored Products campaigns, read through the proxy (`POST /sp/campaigns/list`): name,
 // state and budget, in the profile's currency.
-import { useId } from 'react'
 import type { Account } from '../../lib/api/accounts.ts'
 import { useSpCampaigns } from '../../lib/api/amazon-proxy.ts'
 import { sharedCurrency } from '../../lib/marketplace-locale.ts'
@@ -32,13 +31,13 @@ export function CampaignsSection({ account }: { account: Account }) {
 }
 
 function CampaignTable({ list, currency }: { list: CampaignList; currency: string | undefined }) {
-  const captionId = useId()
   if (list.campaigns.length === 0) return <p className="muted">No Sponsored Products campaigns in this profile yet.</p>
   return (
     <>
-      <div className="table-scroll" role="region" aria-labelledby={captionId} tabIndex={0}>
+      {/* Not named after the section: two landmarks with one name cannot be told apart. */}
+      <div className="table-scroll" role="region" aria-label="Campaign list" tabIndex={0}>
         <table className="data-table">
-          <caption id={captionId} className="visually-hidden">
+          <caption className="visually-hidden">
             Sponsored Products campaigns
           </caption>
           <thead>

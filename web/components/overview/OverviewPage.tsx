@@ -14,7 +14,7 @@ import { SectionSkeleton } from './SectionSkeleton.tsx'
 
 export function OverviewPage() {
   return (
-    <main className="page">
+    <main id="main" className="page">
       <h1>Overview</h1>
       <RegionBoundary title="Your accounts could not be loaded">
         <Suspense fallback={<SectionSkeleton label="Loading the account" />}>

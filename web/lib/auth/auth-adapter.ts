@@ -24,4 +24,9 @@ export type AuthAdapter = {
   SignInForm: ComponentType<{ redirectTo: string }>
   /** The sign-up UI, same contract. */
   SignUpForm: ComponentType<{ redirectTo: string }>
+  /**
+   * Optional: where the signed-in user changes their name, email and sign-in security (the provider's account page),
+   * shown on Settings. Without it Settings says only that those come from the sign-in account.
+   */
+  ManageAccount?: ComponentType
 }

@@ -1,6 +1,6 @@
 'use client'
 // Production auth: Clerk's React SDK (@clerk/nextjs cannot build with output: 'export').
-import { ClerkProvider, SignIn, SignUp, useAuth, useUser } from '@clerk/react'
+import { ClerkProvider, SignIn, SignUp, useAuth, useClerk, useUser } from '@clerk/react'
 import { dark } from '@clerk/themes'
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react'
 import { loadClientConfig } from '../client-config.ts'
@@ -75,4 +75,19 @@ function SignUpForm({ redirectTo }: { redirectTo: string }) {
   return <SignUp routing="hash" forceRedirectUrl={redirectTo} />
 }
 
-export const authAdapter: AuthAdapter = { Provider, useAuthState, SignInForm, SignUpForm }
+/** Clerk's own account page (<UserProfile/>) in its dialog: name, email addresses, password, sessions. */
+function ManageAccount() {
+  const clerk = useClerk()
+  return (
+    <div className="stack">
+      <p>Change your name, email address, password and signed-in devices in your Clerk account.</p>
+      <p>
+        <button type="button" className="button primary" onClick={() => clerk.openUserProfile()}>
+          Manage your account
+        </button>
+      </p>
+    </div>
+  )
+}
+
+export const authAdapter: AuthAdapter = { Provider, useAuthState, SignInForm, SignUpForm, ManageAccount }

@@ -7,3 +7,4 @@ export const AuthProvider = authAdapter.Provider
 export const useAuthState = authAdapter.useAuthState
 export const SignInForm = authAdapter.SignInForm
 export const SignUpForm = authAdapter.SignUpForm
+export const ManageAccount = authAdapter.ManageAccount

@@ -202,4 +202,14 @@ function EmailForm({ redirectTo, mode }: { redirectTo: string; mode: 'sign-in' |
 const SignInForm = ({ redirectTo }: { redirectTo: string }) => <EmailForm redirectTo={redirectTo} mode="sign-in" />
 const SignUpForm = ({ redirectTo }: { redirectTo: string }) => <EmailForm redirectTo={redirectTo} mode="sign-up" />
 
-export const authAdapter: AuthAdapter = { Provider, useAuthState: useLocalAuth, SignInForm, SignUpForm }
+/** The stand-in has no account page (Clerk's <UserProfile/> is the Clerk build's): say what stands for it. */
+function ManageAccount() {
+  return (
+    <p className="muted">
+      Local development: in production this is where Clerk’s account page opens, for your name, email address and password. The
+      Clerk stand-in has none; to be someone else, sign out and sign in with another email.
+    </p>
+  )
+}
+
+export const authAdapter: AuthAdapter = { Provider, useAuthState: useLocalAuth, SignInForm, SignUpForm, ManageAccount }

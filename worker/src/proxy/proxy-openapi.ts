@@ -3,7 +3,19 @@ import { callerSecurity } from '../auth/scopes.ts'
 import { errorResponses } from '../errors.ts'
 import { DEFAULT_MAX_WAIT_MS, MAX_CACHE_AGE_S, MAX_WAIT_HEADER, MAX_WAIT_LIMIT_MS, RDT_HEADER } from './proxy-options.ts'
 
-const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const
+/** A real SP-API operation per method, so each method's curl line in /api/docs can be sent as it is. */
+const LISTING = 'listings/2021-08-01/items/A3EXAMPLESELLER/SKU-123?marketplaceIds=ATVPDKIKX0DER'
+const EXAMPLES = {
+  get: { path: 'sellers/v1/marketplaceParticipations' },
+  post: { path: 'reports/2021-06-30/reports', body: { reportType: 'GET_MERCHANT_LISTINGS_ALL_DATA', marketplaceIds: ['ATVPDKIKX0DER'] } },
+  put: { path: LISTING, body: { productType: 'PRODUCT', requirements: 'LISTING_OFFER_ONLY', attributes: { condition_type: [{ value: 'new_new' }] } } },
+  patch: {
+    path: LISTING,
+    body: { productType: 'PRODUCT', patches: [{ op: 'replace', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', quantity: 5 }] }] },
+  },
+  delete: { path: 'reports/2021-06-30/reports/50001019876' },
+} satisfies Record<string, { path: string; body?: unknown }>
+const METHODS = Object.keys(EXAMPLES) as Array<keyof typeof EXAMPLES>
 
 /**
  * The proxy in the OpenAPI document. It is a plain Hono route (any Amazon path, a streamed body), so
@@ -11,6 +23,7 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const
  */
 export function registerProxyDocs(registry: OpenAPIHono['openAPIRegistry']): void {
   for (const method of METHODS) {
+    const example: { path: string; body?: unknown } = EXAMPLES[method]
     registry.registerPath({
       method,
       path: '/amazon/{accountId}/{amazonPath}', // under the app's /api base path
@@ -26,7 +39,7 @@ export function registerProxyDocs(registry: OpenAPIHono['openAPIRegistry']): voi
       request: {
         params: z.object({
           accountId: z.string().openapi({ param: { name: 'accountId', in: 'path' }, example: '0b5e4f9c-2b7d-4c1a-9f1e-6d2a8c3b4e5f' }),
-          amazonPath: z.string().openapi({ param: { name: 'amazonPath', in: 'path' }, example: 'sellers/v1/marketplaceParticipations' }),
+          amazonPath: z.string().openapi({ param: { name: 'amazonPath', in: 'path' }, example: example.path }),
         }),
         headers: z.object({
           [MAX_WAIT_HEADER]: z
@@ -40,6 +53,9 @@ export function registerProxyDocs(registry: OpenAPIHono['openAPIRegistry']): voi
           }),
           'Cache-Control': z.string().optional().openapi({ description: `GET only: \`max-age=N\` (N ≤ ${MAX_CACHE_AGE_S}) serves a 200 up to N seconds old from the edge cache (not for restricted data); the answer says \`X-Cache: HIT|MISS\`` }),
         }),
+        ...(example.body === undefined
+          ? {}
+          : { body: { content: { 'application/json': { schema: z.unknown().openapi({ description: 'Amazon’s request body, sent as it is', example: example.body }) } } } }),
       },
       responses: {
         200: { description: 'Amazon’s answer, whatever its status' },

@@ -45,7 +45,7 @@ const usageRoute = createRoute({
   summary: 'Calls through the Amazon proxy for this account, per operation',
   description: 'Counted by the account’s session; the rate-limit state is the proxy’s bucket for the operation right now.',
   security: callerSecurity('accounts:read'),
-  request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }) },
+  request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '0b5e4f9c-2b7d-4c1a-9f1e-6d2a8c3b4e5f' }) }) },
   responses: {
     200: { description: 'The usage', content: { 'application/json': { schema: AccountUsageSchema } } },
     ...errorResponses(401, 403, 404, 429, 503),

@@ -11,7 +11,7 @@ const scopeNames = Object.keys(API_KEY_SCOPES) as [Scope, ...Scope[]]
 
 const KeySchema = z
   .object({
-    id: z.string(),
+    id: z.string().openapi({ example: 'ak_0123456789abcdef0123456789abcdef' }),
     name: z.string(),
     scopes: z.array(z.string()),
     created_at: z.string(),
@@ -64,7 +64,7 @@ const revokeRoute = createRoute({
   summary: 'Revoke an API key',
   description: 'Requests with it are refused within 60 s (verifications are cached for a minute). Takes a signed-in session.',
   security,
-  request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }) },
+  request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'ak_0123456789abcdef0123456789abcdef' }) }) },
   responses: { 200: json(z.object({ key: KeySchema }), 'The revoked key'), ...errorResponses(401, 403, 404, 429, 503) },
 })
 
