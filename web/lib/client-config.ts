@@ -15,16 +15,8 @@ export function loadClientConfig(): Promise<ClientConfig> {
   return loading
 }
 
-/** The request the Clerk build's inline script started (components/ClerkEarlyStart.tsx), taken once. */
-function takeEarlyRequest(): Promise<Response> | undefined {
-  const page = globalThis as { __sellersyncClientConfig?: Promise<Response> }
-  const early = page.__sellersyncClientConfig
-  delete page.__sellersyncClientConfig // a retry asks again
-  return early
-}
-
 async function fetchClientConfig(): Promise<ClientConfig> {
-  const response = await (takeEarlyRequest() ?? fetch('/api/client-config')).catch(() => {
+  const response = await fetch('/api/client-config').catch(() => {
     throw networkError()
   })
   if (!response.ok) throw new ApiError(response.status, 'client_config_unavailable', `The dashboard's settings could not be loaded (${response.status}).`)
