@@ -25,6 +25,8 @@ if (dashboard !== 'local' && dashboard !== 'clerk') {
   console.error(`[sellersync] SELLERSYNC_DASHBOARD must be local or clerk, not ${dashboard}`)
   process.exit(1)
 }
+// The export the Worker serves in place of that one (bench:web points it at a baseline's web/out-clerk).
+const dashboardDir = process.env.SELLERSYNC_DASHBOARD_DIR || join(root, dashboard === 'clerk' ? 'web/out-clerk' : 'web/out')
 // Short-lived access tokens in the Amazon stand-in, so the background refresh is seen at work: with the
 // default 10 minutes a token is renewed by the cron about every 5 minutes (5 minutes before it expires).
 const amazonTokenLifetime = Number(process.env.SELLERSYNC_AMAZON_TOKEN_LIFETIME ?? 600)
@@ -38,9 +40,9 @@ const say = (message: string) => console.log(`[sellersync] ${message}`)
 
 /** The dashboard (web/out) is built once, with the local auth adapter; `npm run build:web:local` rebuilds it. */
 async function ensureDashboard() {
-  if (dashboard === 'clerk') {
-    if (existsSync(join(root, 'web/out-clerk/index.html'))) return
-    throw new Error('web/out-clerk holds no Clerk build of the dashboard: run `npm run build:web:clerk-test` first')
+  if (dashboard === 'clerk' || process.env.SELLERSYNC_DASHBOARD_DIR) {
+    if (existsSync(join(dashboardDir, 'index.html'))) return
+    throw new Error(`${dashboardDir} holds no build of the dashboard${dashboard === 'clerk' ? ': run `npm run build:web:clerk-test` first' : ''}`)
   }
   if (existsSync(join(root, 'web/out/index.html'))) return
   say('building the dashboard (first run only; npm run build:web:local rebuilds it)…')
@@ -101,7 +103,7 @@ try {
   // The Clerk build finds its Frontend API through the publishable key (clerk-js needs a Clerk-style host).
   if (dashboard === 'clerk') {
     bindings.CLERK_PUBLISHABLE_KEY = stack.clerk.frontendApiPublishableKey
-    say(`dashboard: the Clerk build (web/out-clerk); its Frontend API https://${stack.clerk.frontendApiHost} is the stand-in ${stack.clerk.url} for browsers that map it`)
+    say(`dashboard: the Clerk build (${dashboardDir}); its Frontend API https://${stack.clerk.frontendApiHost} is the stand-in ${stack.clerk.url} for browsers that map it`)
   }
   const devVars = ensureDevVars(devVarsPath, bindings)
   if (devVars.written) say('wrote .dev.vars for the local stack')
@@ -112,7 +114,7 @@ try {
     port,
     envFile: devVarsPath,
     persistTo: join(stateDir, 'wrangler'),
-    assetsDir: dashboard === 'clerk' ? join(root, 'web/out-clerk') : undefined,
+    assetsDir: dashboard === 'clerk' || process.env.SELLERSYNC_DASHBOARD_DIR ? dashboardDir : undefined,
     onLine: (line) => line.trim() && console.log(`[worker] ${line}`),
   })
   void worker.exited.then((code) => {

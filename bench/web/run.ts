@@ -9,6 +9,12 @@
 //     (the page's chunks plus clerk-js and @clerk/ui, which @clerk/react loads from the Frontend API), and
 //     the first and the largest contentful paint (median of BENCH_WEB_RUNS warm loads) of the minimal page, /sign-in/
 //     (Clerk's <SignIn/>) and /accounts/ signed in through it.
+//  4. The time to the first account card on /accounts/ signed in (first-card.ts), cold and warm, median of
+//     BENCH_WEB_RUNS, for this build and today's (baseline-build.ts: the dashboard at `git merge-base HEAD main`,
+//     or BENCH_WEB_BASELINE=<rev>, built in a temporary git worktree), each served by its own `dev/stack.ts`
+//     (SELLERSYNC_DASHBOARD_DIR points the baseline's Worker at its export; the Worker's code is this checkout's for
+//     both), visits alternating between the two. The Frontend API is reached through the DevTools protocol
+//     (dev/clerk/frontend-api/browser-cdp-route.ts), which leaves the HTTP cache on, so "warm" is a returning visitor's cache.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
@@ -20,6 +26,8 @@ import { routeFrontendApi } from '../../dev/clerk/frontend-api/browser-route.ts'
 import { startIsolatedStack } from '../../dev/isolated-stack.ts'
 import { freePort } from '../../dev/process.ts'
 import { frontendApiHost } from '../../web/lib/client-config.ts'
+import { buildBaseline } from './baseline-build.ts'
+import { firstCardComparison } from './first-card.ts'
 
 const root = new URL('../../', import.meta.url).pathname
 const minimalDir = join(root, 'bench/web/minimal')
@@ -121,11 +129,11 @@ async function measure(context: BrowserContext, url: string, ready: (page: Page)
     }))
   }
   await page.close()
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!
   return { runtimeJs, fcpMs: median(samples.map((s) => s.fcp)), lcpMs: median(samples.map((s) => s.lcp)) }
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
 async function main() {
   const generated = ['out', '.next', 'next-env.d.ts'].filter((name) => !existsSync(join(minimalDir, name)))
@@ -146,55 +154,67 @@ async function main() {
     }
     console.log(`\n/accounts/ first-load JS gzip ÷ minimal = ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'})`)
 
-    if (!hasChromium()) return console.log(`(no ${CHROMIUM}: runtime JS and LCP skipped)`)
-    const stack = await startIsolatedStack('bench-web', { env: { SELLERSYNC_DASHBOARD: 'clerk' } })
-    const { clerkSecretKey } = JSON.parse(readFileSync(join(stack.stateDir, 'local-secrets.json'), 'utf8')) as { clerkSecretKey: string }
-    const created = await fetch(`${stack.clerkUrl}/v1/users`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${clerkSecretKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ email_address: [USER.email], password: USER.password, first_name: 'Bench' }),
-    })
-    if (!created.ok) throw new Error(`creating the bench user failed: ${created.status} ${await created.text()}`)
-    const clientConfig = (await (await fetch(`${stack.url}/api/client-config`)).json()) as { clerkPublishableKey: string }
-    const fapiHost = frontendApiHost(clientConfig.clerkPublishableKey)
-    const { url: minimalUrl, server } = await serveStatic(join(minimalDir, 'out'), clientConfig)
-    const browser = await launchChromium()
-    const rows: Array<[string, Measurement]> = []
+    if (!hasChromium()) return console.log(`(no ${CHROMIUM}: runtime JS, LCP and the first account card skipped)`)
+    const baseline = buildBaseline(root)
     try {
-      const fresh = async () => {
-        const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-        await routeFrontendApi(context, { fapiHost, clerkUrl: stack.clerkUrl, presentAs: stack.url })
-        return context
-      }
-      rows.push(['minimal page /', await measure(await fresh(), `${minimalUrl}/`, (page) => page.locator('h1').waitFor())])
-      rows.push(['dashboard /sign-in/ (Clerk’s SignIn)', await measure(await fresh(), `${stack.url}/sign-in/`, (page) => page.getByLabel('Email address').waitFor())])
-      rows.push([
-        'dashboard /accounts/ (signed in)',
-        await measure(await fresh(), `${stack.url}/accounts/`, (page) => page.locator('main.page h2, main.page li.account').first().waitFor(), async (page) => {
-          await page.goto(`${stack.url}/sign-in/`)
-          await page.getByLabel('Email address').fill(USER.email)
-          await page.getByRole('button', { name: 'Continue', exact: true }).click()
-          await page.getByLabel('Password', { exact: true }).fill(USER.password)
-          await page.getByRole('button', { name: 'Continue', exact: true }).click()
-          await page.waitForURL(`${stack.url}/accounts/`)
-        }),
-      ])
+      console.log(`\nbaseline: ${baseline.revision} (${baseline.commit}) built in ${baseline.seconds.toFixed(1)} s in a temporary worktree, node_modules through ${baseline.dependencies}`)
+      await paintsAndRuntimeJs()
+      await firstCardComparison(baseline, RUNS)
     } finally {
-      await browser.close()
-      server.close()
-      await stack.stop()
-    }
-        console.log('\n(Frontend API requests go through Playwright routing, which bypasses the HTTP cache: Clerk’s bundles are')
-    console.log('fetched and compiled again on every load, so the paint times below are upper bounds for a returning visitor.)')
-    const baseline = rows[0]![1].runtimeJs.gzip
-    console.log(`\n| in Chromium | JS a first visit runs (files, gzip) | ÷ minimal | FCP / LCP, median of ${RUNS} warm loads (1280×800) |`)
-    console.log('|---|---:|---:|---:|')
-    for (const [name, { runtimeJs, fcpMs, lcpMs }] of rows) {
-      console.log(`| ${name} | ${runtimeJs.files}, ${kb(runtimeJs.gzip)} | ${(runtimeJs.gzip / baseline).toFixed(2)}× | ${fcpMs.toFixed(0)} / ${lcpMs.toFixed(0)} ms |`)
+      baseline.remove()
     }
   } finally {
     // The minimal app's build output is not the repository's: leave the tree as it was.
     for (const name of generated) rmSync(join(minimalDir, name), { recursive: true, force: true })
+  }
+}
+
+/** Step 3: the JS a first visit runs, and FCP / LCP of the minimal page, /sign-in/ and /accounts/. */
+async function paintsAndRuntimeJs(): Promise<void> {
+  const stack = await startIsolatedStack('bench-web', { env: { SELLERSYNC_DASHBOARD: 'clerk' } })
+  const { clerkSecretKey } = JSON.parse(readFileSync(join(stack.stateDir, 'local-secrets.json'), 'utf8')) as { clerkSecretKey: string }
+  const created = await fetch(`${stack.clerkUrl}/v1/users`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${clerkSecretKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ email_address: [USER.email], password: USER.password, first_name: 'Bench' }),
+  })
+  if (!created.ok) throw new Error(`creating the bench user failed: ${created.status} ${await created.text()}`)
+  const clientConfig = (await (await fetch(`${stack.url}/api/client-config`)).json()) as { clerkPublishableKey: string }
+  const fapiHost = frontendApiHost(clientConfig.clerkPublishableKey)
+  const { url: minimalUrl, server } = await serveStatic(join(minimalDir, 'out'), clientConfig)
+  const browser = await launchChromium()
+  const rows: Array<[string, Measurement]> = []
+  try {
+    const fresh = async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+      await routeFrontendApi(context, { fapiHost, clerkUrl: stack.clerkUrl, presentAs: stack.url })
+      return context
+    }
+    rows.push(['minimal page /', await measure(await fresh(), `${minimalUrl}/`, (page) => page.locator('h1').waitFor())])
+    rows.push(['dashboard /sign-in/ (Clerk’s SignIn)', await measure(await fresh(), `${stack.url}/sign-in/`, (page) => page.getByLabel('Email address').waitFor())])
+    rows.push([
+      'dashboard /accounts/ (signed in)',
+      await measure(await fresh(), `${stack.url}/accounts/`, (page) => page.locator('main.page h2, main.page li.account').first().waitFor(), async (page) => {
+        await page.goto(`${stack.url}/sign-in/`)
+        await page.getByLabel('Email address').fill(USER.email)
+        await page.getByRole('button', { name: 'Continue', exact: true }).click()
+        await page.getByLabel('Password', { exact: true }).fill(USER.password)
+        await page.getByRole('button', { name: 'Continue', exact: true }).click()
+        await page.waitForURL(`${stack.url}/accounts/`)
+      }),
+    ])
+  } finally {
+    await browser.close()
+    server.close()
+    await stack.stop()
+  }
+  console.log('\n(Frontend API requests go through Playwright routing, which turns the page’s HTTP cache off: Clerk’s bundles and')
+  console.log('ours are fetched and compiled again on every load, so the paint times below are upper bounds for a returning visitor.)')
+  const baseline = rows[0]![1].runtimeJs.gzip
+  console.log(`\n| in Chromium | JS a first visit runs (files, gzip) | ÷ minimal | FCP / LCP, median of ${RUNS} warm loads (1280×800) |`)
+  console.log('|---|---:|---:|---:|')
+  for (const [name, { runtimeJs, fcpMs, lcpMs }] of rows) {
+    console.log(`| ${name} | ${runtimeJs.files}, ${kb(runtimeJs.gzip)} | ${(runtimeJs.gzip / baseline).toFixed(2)}× | ${fcpMs.toFixed(0)} / ${lcpMs.toFixed(0)} ms |`)
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next'
 import type { ReactNode } from 'react'
 import { AuthWrapper } from '../components/AuthWrapper.tsx'
+import { ClientConfigPreload } from '../components/ClientConfigPreload.tsx'
 import { SkipLink } from '../components/SkipLink.tsx'
 import './globals.css'
 
@@ -19,6 +20,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
+        {process.env.NEXT_PUBLIC_AUTH === 'clerk' && <ClientConfigPreload />}
         <SkipLink />
         <AuthWrapper>{children}</AuthWrapper>
       </body>

@@ -15,7 +15,8 @@ const pages = [
 /** With or without the trailing slash the export adds. */
 const samePath = (a: string, b: string) => a.replace(/\/$/, '') === b.replace(/\/$/, '')
 
-export function MainNav() {
+/** `prefetch={false}`: the app frame's copy, shown while signing in, leaves the network to what the page needs first. */
+export function MainNav({ prefetch = true }: { prefetch?: boolean }) {
   const pathname = usePathname()
   const list = useRef<HTMLUListElement>(null)
   // On a narrow screen the row scrolls sideways: keep the current page's link in view (the list only, never the page).
@@ -33,7 +34,7 @@ export function MainNav() {
       <ul ref={list}>
         {pages.map((page) => (
           <li key={page.href}>
-            <Link href={page.href} aria-current={samePath(pathname, page.href) ? 'page' : undefined}>
+            <Link href={page.href} prefetch={prefetch ? undefined : false} aria-current={samePath(pathname, page.href) ? 'page' : undefined}>
               {page.label}
             </Link>
           </li>

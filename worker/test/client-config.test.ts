@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest'
 import { createApp } from '../src/app.ts'
 
 describe('GET /api/client-config', () => {
-  it("hands the dashboard Clerk's publishable key, cacheable, without a session", async () => {
+  it("hands the dashboard Clerk's publishable key, cacheable (and usable stale while revalidating), without a session", async () => {
     const response = await SELF.fetch('http://localhost/api/client-config')
     expect(response.status).toBe(200)
-    expect(response.headers.get('cache-control')).toBe('public, max-age=300')
+    expect(response.headers.get('cache-control')).toBe('public, max-age=300, stale-while-revalidate=86400')
     const body = (await response.json()) as { clerkPublishableKey: string }
     expect(body).toEqual({ clerkPublishableKey: (env as unknown as Record<string, string>).CLERK_PUBLISHABLE_KEY })
     // The key names the Frontend API (the stand-in here), as Clerk's SDK reads it.

@@ -16,6 +16,8 @@
 // the key and revokes it, signs out. Signs a new user
 // up through Clerk's own <SignUp/> (the emailed code read from the stand-in's outbox), whom the user.created
 // webhook brings into the Worker's database, and fails for an email address that already has an account.
+// The exported dashboard pages paint the app's frame (top bar, skeleton) before any script runs; /api/client-config
+// is preloaded by the page's HTML and the app's fetch uses that one request.
 // Shows the app-start failure ("sellersync could not start") when /api/client-config fails, and recovers on
 // "Try again". axe-core scans the sign-in page in the light and the dark colour scheme, and the sign-up
 // page. The pages' security and caching headers are checked as the Worker serves them: a CSP that lets clerk-js
@@ -27,6 +29,7 @@ import { decodeJwt } from 'jose'
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasChromium, launchChromium } from '../../chromium.ts'
+import { routeFrontendApiKeepingCache } from '../../clerk/frontend-api/browser-cdp-route.ts'
 import { routeFrontendApi } from '../../clerk/frontend-api/browser-route.ts'
 import { frontendApiHost } from '../../../web/lib/client-config.ts'
 import { startIsolatedStack, type IsolatedStack } from '../../isolated-stack.ts'
@@ -153,12 +156,16 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
     await stack?.stop()
   }, 30_000)
 
-  it('paints a loading state from the exported HTML, before any script runs', () => {
-    // The publishable key arrives at run time, so the export cannot prerender the pages: only this shell.
-    for (const page of ['sign-in', 'accounts', 'settings', 'overview', 'console', 'keys']) {
+  it('paints the app frame (dashboard) or a loading line (sign-in) from the exported HTML, before any script runs', () => {
+    // The publishable key arrives at run time, so the export prerenders what shows while the session is checked: a
+    // dashboard page's top bar (brand, navigation with the page marked) over a skeleton, not a bare loading line.
+    for (const page of ['accounts', 'settings', 'overview', 'console', 'keys']) {
       const html = readFileSync(join(root, `web/out-clerk/${page}/index.html`), 'utf8')
-      expect(html).toMatch(/<main id="main" class="center muted" aria-busy="true">Loading…<\/main>/)
+      expect(html, page).toMatch(/<header class="topbar"><a class="brand" href="\/accounts\/">sellersync<\/a><nav class="main-nav" aria-label="Dashboard">/)
+      expect(html, page).toMatch(/<main id="main" class="page app-frame" aria-busy="true"><p class="visually-hidden">Loading…<\/p>/)
+      if (page !== 'settings') expect(html, page).toContain(`<a aria-current="page" href="/${page}/">`)
     }
+    expect(readFileSync(join(root, 'web/out-clerk/sign-in/index.html'), 'utf8')).toMatch(/<main id="main" class="sign-in-page">.*<p class="muted">Loading…<\/p><\/main>/)
   })
 
   it('serves every page with a CSP that allows the Frontend API the key names, Turnstile and no other host', async () => {
@@ -303,6 +310,32 @@ describe.skipIf(!hasChromium())('the Clerk build of the dashboard against the Cl
     expect(afterReload.length).toBeGreaterThan(0)
     for (const request of afterReload) expect(new URL(request.url()).searchParams.get('__clerk_db_jwt')).toBe(devBrowser!.value)
     expect(afterReload.map(fapiPath)).not.toContain('/v1/dev_browser') // the same browser, not a new one
+  })
+
+  it('preloads /api/client-config from the page’s HTML, and the app’s fetch uses that one request', async () => {
+    expect(await (await fetch(`${appUrl}/accounts/`)).text()).toContain('<link rel="preload" href="/api/client-config" as="fetch" crossorigin=""/>')
+    // A context of its own holding the session's cookies: this file's Playwright routing turns off the cache that
+    // preloads are reused from, so here the Frontend API is reached through the DevTools protocol instead.
+    const own = await browser!.newContext({ viewport: { width: 1280, height: 900 }, storageState: { cookies: await context.cookies(), origins: [] } })
+    try {
+      const tab = await own.newPage()
+      await routeFrontendApiKeepingCache(own, tab, { fapiHost, clerkUrl })
+      // A first visit in a new browser may pass through Clerk's development-instance redirects: counted from a reload.
+      await tab.goto(`${appUrl}/accounts/`)
+      await expect.poll(() => tab.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible(), { timeout: 20_000 }).toBe(true)
+      const configRequests: string[] = []
+      const warnings: string[] = []
+      tab.on('request', (request) => void (new URL(request.url()).pathname === '/api/client-config' && configRequests.push(request.url())))
+      tab.on('console', (message) => void (/preload|Content Security Policy/i.test(message.text()) && warnings.push(message.text())))
+      await tab.reload()
+      await expect.poll(() => tab.getByRole('heading', { name: 'No Amazon account connected yet' }).isVisible(), { timeout: 20_000 }).toBe(true)
+      await tab.waitForTimeout(3_500) // Chromium warns of a preload left unused (or not matched) 3 s after the load event
+      // loadClientConfig's fetch matched the preload's mode and credentials: one request, no unused-preload warning.
+      expect(configRequests).toEqual([`${appUrl}/api/client-config`])
+      expect(warnings).toEqual([])
+    } finally {
+      await own.close()
+    }
   })
 
   it('reads the orders on the Overview and sends a console call through the Amazon proxy with the Frontend API’s session token', async () => {

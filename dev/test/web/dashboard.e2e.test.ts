@@ -334,6 +334,24 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against the local stack',
     await expect.poll(focused).toBe('h3 US store')
   })
 
+  it('shows the app’s top bar and a skeleton while the session is checked, then the accounts', async () => {
+    // The stand-in's token for the stored session is held: until it comes, the signed-in state is unknown.
+    const tokens = '**/__dev/browser/sessions/*/tokens'
+    let release = () => {}
+    const held = new Promise<void>((resolve) => (release = resolve))
+    await page.route(tokens, async (route) => {
+      await held
+      await route.continue()
+    })
+    await page.reload()
+    await expect.poll(() => page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Accounts' }).getAttribute('aria-current')).toBe('page')
+    expect(await page.locator('main[aria-busy="true"]').isVisible()).toBe(true)
+    expect(await page.locator('li.account').count()).toBe(0)
+    release()
+    await expect.poll(() => card('US store').isVisible()).toBe(true)
+    await page.unroute(tokens)
+  })
+
   it('syncs the account, and says so on the card when Amazon did not answer', async () => {
     const card = page.locator('li.account')
     await amazonControl('/faults', { kind: 'error', target: 'sp_api', status: 503, count: 3 })

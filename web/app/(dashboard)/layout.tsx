@@ -1,7 +1,7 @@
 'use client'
 import { usePathname, useRouter } from 'next/navigation'
 import { type ReactNode, useEffect } from 'react'
-import { LoadingPage } from '../../components/LoadingPage.tsx'
+import { AppFrame } from '../../components/AppFrame.tsx'
 import { TopBar } from '../../components/TopBar.tsx'
 import { ActiveAccountProvider } from '../../lib/active-account.tsx'
 import { useAuthState } from '../../lib/auth/index.ts'
@@ -20,7 +20,8 @@ export default function DashboardLayout({ children }: { children: ReactNode }) {
     router.replace(`/sign-in/?redirect=${encodeURIComponent(here)}`)
   }, [auth.status, router, pathname])
 
-  if (auth.status !== 'signed-in') return <LoadingPage />
+  // Until the session is known: the app's frame (what the export prerenders too), not a bare loading line.
+  if (auth.status !== 'signed-in') return <AppFrame />
   return (
     <ActiveAccountProvider userId={auth.user.id}>
       <TopBar user={auth.user} onSignOut={auth.signOut} />

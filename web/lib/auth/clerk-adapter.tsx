@@ -2,11 +2,14 @@
 // Production auth: Clerk's React SDK (@clerk/nextjs cannot build with output: 'export').
 import { ClerkProvider, SignIn, SignUp, useAuth, useClerk, useUser } from '@clerk/react'
 import { dark } from '@clerk/themes'
-import { type ReactNode, useEffect, useState } from 'react'
-import { LoadingPage } from '../../components/LoadingPage.tsx'
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react'
 import { loadClientConfig } from '../client-config.ts'
 import { useColorScheme } from '../use-color-scheme.ts'
 import type { AuthAdapter, AuthState } from './auth-adapter.ts'
+
+/** What the app sees before Clerk has loaded (and before its publishable key is known). */
+const loading: AuthState = { status: 'loading', user: null, getToken: async () => null, signOut: async () => {} }
+const AuthStateContext = createContext<AuthState | null>(null)
 
 function Provider({ children }: { children: ReactNode }) {
   const scheme = useColorScheme()
@@ -17,8 +20,9 @@ function Provider({ children }: { children: ReactNode }) {
     loadClientConfig().then((config) => setPublishableKey(config.clerkPublishableKey), setFailure)
   }, [])
   if (failure) throw failure
-  // Also what the static export prerenders (no key at build time): the page paints this before any JS runs.
-  if (!publishableKey) return <LoadingPage />
+  // Until the key is known the app renders as "loading" (the dashboard its frame, sign-in a loading line): that is
+  // also what the static export prerenders, so the first paint, before any JS runs, is the app's.
+  if (!publishableKey) return <AuthStateContext value={loading}>{children}</AuthStateContext>
   return (
     <ClerkProvider
       publishableKey={publishableKey}
@@ -30,27 +34,37 @@ function Provider({ children }: { children: ReactNode }) {
       // allows Clerk's Frontend API only, so it is off rather than refused.
       telemetry={false}
     >
-      {children}
+      <ClerkAuthState>{children}</ClerkAuthState>
     </ClerkProvider>
   )
 }
 
-function useAuthState(): AuthState {
+/** Clerk's state in the adapter's terms, for everything below ClerkProvider. */
+function ClerkAuthState({ children }: { children: ReactNode }) {
   const { isLoaded, isSignedIn, getToken, signOut } = useAuth()
   const { user } = useUser()
-  const common = { getToken: () => getToken(), signOut: () => signOut() }
-  if (!isLoaded) return { status: 'loading', user: null, ...common }
-  if (!isSignedIn || !user) return { status: 'signed-out', user: null, ...common }
-  return {
-    status: 'signed-in',
-    user: {
-      id: user.id,
-      name: user.fullName,
-      email: user.primaryEmailAddress?.emailAddress ?? null,
-      imageUrl: user.hasImage ? user.imageUrl : null,
-    },
-    ...common,
-  }
+  const state = useMemo((): AuthState => {
+    const common = { getToken: () => getToken(), signOut: () => signOut() }
+    if (!isLoaded) return { ...loading, ...common }
+    if (!isSignedIn || !user) return { status: 'signed-out', user: null, ...common }
+    return {
+      status: 'signed-in',
+      user: {
+        id: user.id,
+        name: user.fullName,
+        email: user.primaryEmailAddress?.emailAddress ?? null,
+        imageUrl: user.hasImage ? user.imageUrl : null,
+      },
+      ...common,
+    }
+  }, [isLoaded, isSignedIn, user, getToken, signOut])
+  return <AuthStateContext value={state}>{children}</AuthStateContext>
+}
+
+function useAuthState(): AuthState {
+  const state = useContext(AuthStateContext)
+  if (!state) throw new Error('useAuthState() outside AuthWrapper')
+  return state
 }
 
 function SignInForm({ redirectTo }: { redirectTo: string }) {

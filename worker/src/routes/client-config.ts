@@ -26,6 +26,9 @@ const clientConfigRoute = createRoute({
 export const clientConfigRoutes = new OpenAPIHono<AppEnv>().openapi(clientConfigRoute, (c) => {
   const { CLERK_PUBLISHABLE_KEY } = parseConfig(c.env)
   if (!CLERK_PUBLISHABLE_KEY) throw new ConfigError(['CLERK_PUBLISHABLE_KEY is missing (the dashboard needs it)'])
-  c.header('Cache-Control', 'public, max-age=300')
+  // Public, and it changes only when the Worker is redeployed with another Clerk instance: fresh for 5 minutes,
+  // then a day of stale-while-revalidate, so a returning visitor never waits for it (the dashboard's next
+  // start gets the revalidated copy).
+  c.header('Cache-Control', 'public, max-age=300, stale-while-revalidate=86400')
   return c.json({ clerkPublishableKey: CLERK_PUBLISHABLE_KEY }, 200)
 })
