@@ -11,6 +11,7 @@ import { type IsolatedStack, startIsolatedStack } from '../../dev/isolated-stack
 import { frontendApiHost } from '../../web/lib/client-config.ts'
 import { routeFrontendApiKeepingCache } from '../../dev/clerk/frontend-api/browser-cdp-route.ts'
 import type { BaselineBuild } from './baseline-build.ts'
+import { signInThroughClerk } from './clerk-sign-in.ts'
 
 const USER = { email: 'first-card@example.com', password: 'bench password 2' }
 
@@ -57,12 +58,7 @@ export async function signInWithAnAccount(browser: Browser, stack: IsolatedStack
   const fapiHost = frontendApiHost(clerkPublishableKey)
   const { context, page } = await newPage(browser, { stack, fapiHost })
   try {
-    await page.goto(`${stack.url}/sign-in/`)
-    await page.getByLabel('Email address').fill(USER.email)
-    await page.getByRole('button', { name: 'Continue', exact: true }).click()
-    await page.getByLabel('Password', { exact: true }).fill(USER.password)
-    await page.getByRole('button', { name: 'Continue', exact: true }).click()
-    await page.waitForURL(`${stack.url}/accounts/`)
+    await signInThroughClerk(page, stack.url, USER)
     await page.getByRole('button', { name: 'Connect an Amazon account' }).click()
     await page.getByRole('dialog', { name: 'Connect an Amazon account' }).getByRole('button', { name: 'Continue to Amazon' }).click()
     await page.getByRole('button', { name: 'Approve' }).click()

@@ -27,6 +27,7 @@ import { startIsolatedStack } from '../../dev/isolated-stack.ts'
 import { freePort } from '../../dev/process.ts'
 import { frontendApiHost } from '../../web/lib/client-config.ts'
 import { buildBaseline } from './baseline-build.ts'
+import { signInThroughClerk } from './clerk-sign-in.ts'
 import { firstCardComparison } from './first-card.ts'
 
 const root = new URL('../../', import.meta.url).pathname
@@ -194,14 +195,9 @@ async function paintsAndRuntimeJs(): Promise<void> {
     rows.push(['dashboard /sign-in/ (Clerk’s SignIn)', await measure(await fresh(), `${stack.url}/sign-in/`, (page) => page.getByLabel('Email address').waitFor())])
     rows.push([
       'dashboard /accounts/ (signed in)',
-      await measure(await fresh(), `${stack.url}/accounts/`, (page) => page.locator('main.page h2, main.page li.account').first().waitFor(), async (page) => {
-        await page.goto(`${stack.url}/sign-in/`)
-        await page.getByLabel('Email address').fill(USER.email)
-        await page.getByRole('button', { name: 'Continue', exact: true }).click()
-        await page.getByLabel('Password', { exact: true }).fill(USER.password)
-        await page.getByRole('button', { name: 'Continue', exact: true }).click()
-        await page.waitForURL(`${stack.url}/accounts/`)
-      }),
+      await measure(await fresh(), `${stack.url}/accounts/`, (page) => page.locator('main.page h2, main.page li.account').first().waitFor(), (page) =>
+        signInThroughClerk(page, stack.url, USER),
+      ),
     ])
   } finally {
     await browser.close()

@@ -13,11 +13,11 @@ import { accountStatus, longDate } from '../../lib/account-status.ts'
 import { useActiveAccount } from '../../lib/active-account.tsx'
 import { accountHeadingId, focusSoon } from '../../lib/focus-soon.ts'
 import { marketplaceById } from '../../lib/marketplaces.ts'
-import { timeAgo } from '../../lib/relative-time.ts'
 import { toastError } from '../../lib/toast-error.ts'
 import { useNow } from '../../lib/use-now.ts'
 import { AccountActivity } from './AccountActivity.tsx'
 import { AccountHealth, StatusBadge } from './AccountHealth.tsx'
+import { LastSyncFact, ReauthorizeByFact } from './AccountFacts.tsx'
 import { DisconnectDialog } from './DisconnectDialog.tsx'
 import { accountName, amazonIdLabels, marketplaceLabel, providerLabels, regionLabels } from './labels.ts'
 
@@ -201,18 +201,8 @@ export function AccountCard({
             <time dateTime={account.created_at}>{longDate(account.created_at)}</time>
           </dd>
         </div>
-        {status.renewal && (
-          <div className={status.renewal.due ? 'fact-warn' : undefined}>
-            <dt>Re-authorize by</dt>
-            <dd>
-              <time dateTime={status.renewal.date}>{longDate(status.renewal.date)}</time>
-            </dd>
-          </div>
-        )}
-        <div>
-          <dt>Last sync</dt>
-          <dd>{account.last_sync_at ? <time dateTime={account.last_sync_at}>{timeAgo(account.last_sync_at, now)}</time> : 'Never'}</dd>
-        </div>
+        <ReauthorizeByFact renewal={status.renewal} />
+        <LastSyncFact lastSyncAt={account.last_sync_at} now={now} />
       </dl>
 
       <div className="actions account-actions">

@@ -5,10 +5,10 @@
 import Link from 'next/link'
 import type { Account } from '../../lib/api/accounts.ts'
 import { marketplaceById } from '../../lib/marketplaces.ts'
-import { timeAgo } from '../../lib/relative-time.ts'
 import { useNow } from '../../lib/use-now.ts'
-import { accountStatus, longDate } from '../../lib/account-status.ts'
+import { accountStatus } from '../../lib/account-status.ts'
 import { AccountHealth, StatusBadge } from '../accounts/AccountHealth.tsx'
+import { LastSyncFact, ReauthorizeByFact } from '../accounts/AccountFacts.tsx'
 import { amazonIdLabels, providerLabels, regionLabels } from '../accounts/labels.ts'
 
 export function ConnectionSection({ account }: { account: Account }) {
@@ -38,18 +38,8 @@ export function ConnectionSection({ account }: { account: Account }) {
           <dt>Marketplaces</dt>
           <dd>{marketplaces.length ? marketplaces.join(', ') : '—'}</dd>
         </div>
-        <div>
-          <dt>Last sync</dt>
-          <dd>{account.last_sync_at ? <time dateTime={account.last_sync_at}>{timeAgo(account.last_sync_at, now)}</time> : 'Never'}</dd>
-        </div>
-        {status.renewal && (
-          <div className={status.renewal.due ? 'fact-warn' : undefined}>
-            <dt>Re-authorize by</dt>
-            <dd>
-              <time dateTime={status.renewal.date}>{longDate(status.renewal.date)}</time>
-            </dd>
-          </div>
-        )}
+        <LastSyncFact lastSyncAt={account.last_sync_at} now={now} />
+        <ReauthorizeByFact renewal={status.renewal} />
       </dl>
       <AccountHealth status={status} />
       {status.action === 'reconnect' && (
